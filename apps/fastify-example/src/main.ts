@@ -1,0 +1,1 @@
+// Placeholder: the example app lands with its adapter issue.
