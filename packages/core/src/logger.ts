@@ -1,0 +1,51 @@
+/**
+ * One logger shape over Nest's Logger, pino, console and Fastify's `log`. Callers pass key names and
+ * codes only; names that look sensitive are masked too (`DB_PASSWORD` → `DB_P***`).
+ */
+import type { VaultLogger } from './types';
+
+export interface CoreLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+const PREFIX = '[vault-config] ';
+const SENSITIVE_NAME =
+  /PASS|PWD|SECRET|TOKEN|KEY|PRIVATE|CREDENTIAL|AUTH|CERT|SALT|SIGNATURE|SESSION|COOKIE|DSN|_URL$|URI$/i;
+
+export function looksSensitive(name: string): boolean {
+  return SENSITIVE_NAME.test(name);
+}
+
+/** `DB_PASSWORD` → `DB_P***`: keeps enough to recognise the key, not enough to describe it. */
+export function maskKeyName(name: string): string {
+  if (!looksSensitive(name)) return name;
+  return `${name.slice(0, Math.min(4, Math.ceil(name.length / 3)))}***`;
+}
+
+export function describeKeys(keys: readonly string[], limit = 20): string {
+  const shown = keys.slice(0, limit).map(maskKeyName).join(', ');
+  return keys.length > limit ? `${shown}, … (${keys.length - limit} more)` : shown;
+}
+
+const noop = () => undefined;
+
+export function createLogger(logger: VaultLogger | false | undefined): CoreLogger {
+  if (logger === false) return { debug: noop, info: noop, warn: noop, error: noop };
+  const target = logger ?? console;
+  // Call as methods: pino and Nest's Logger need `this`.
+  const info = (m: string) => {
+    if (typeof target.info === 'function') target.info(m);
+    else if (typeof target.log === 'function') target.log(m);
+  };
+  return {
+    debug: (m) => {
+      if (logger !== undefined && typeof target.debug === 'function') target.debug(PREFIX + m);
+    },
+    info: (m) => info(PREFIX + m),
+    warn: (m) => target.warn(PREFIX + m),
+    error: (m) => target.error(PREFIX + m),
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * Retry with exponential backoff and full jitter (delay = random(0, min(cap, base * 2^n))),
+ * `Retry-After` honoured, and one overall deadline that bounds every attempt and every wait.
+ * Which failures are transient is decided by the caller's `classify`.
+ */
+
+export interface RetryPolicy {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  baseDelayMs: number;
+  /** Upper bound of one backoff wait (before jitter). */
+  maxDelayMs: number;
+  /** Epoch milliseconds after which no attempt starts and no wait ends. */
+  deadline: number;
+  /** Per-attempt timeout; each attempt gets min(this, time left). */
+  attemptTimeoutMs: number;
+  random?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now?: () => number;
+  /** Aborting stops retrying (e.g. a sibling read already failed the start-up). */
+  signal?: AbortSignal;
+}
+
+export interface RetryDecision {
+  retryable: boolean;
+  /** Server-requested wait (from `Retry-After`), in ms. */
+  retryAfterMs?: number;
+}
+
+export interface AttemptContext {
+  /** 1-based. */
+  attempt: number;
+  /** min(attemptTimeoutMs, time left before the deadline). */
+  timeoutMs: number;
+  /** Aborted when the deadline passes. */
+  signal: AbortSignal;
+}
+
+/** Why retrying stopped; `lastError` is the failure that ended it. */
+export class RetryStop extends Error {
+  constructor(
+    readonly reason: 'fatal' | 'exhausted' | 'deadline',
+    readonly lastError: unknown,
+    readonly attempts: number,
+  ) {
+    super(`retry stopped: ${reason} after ${attempts} attempt(s)`);
+    this.name = 'RetryStop';
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts (so a cancelled start-up leaves no timer). */
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** `Retry-After` as seconds or an HTTP date; undefined when absent or unparseable. */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(raw.trim())) return Math.round(Number(raw.trim()) * 1000);
+  const date = Date.parse(raw);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+export function backoffDelay(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retry);
+  return Math.floor((policy.random ?? Math.random)() * ceiling);
+}
+
+export async function withRetry<T>(
+  operation: (context: AttemptContext) => Promise<T>,
+  classify: (error: unknown) => RetryDecision,
+  policy: RetryPolicy,
+): Promise<T> {
+  const now = policy.now ?? Date.now;
+  const sleep = policy.sleep ?? defaultSleep;
+  let attempt = 0;
+  for (;;) {
+    const left = policy.deadline - now();
+    if (left <= 0) throw new RetryStop('deadline', undefined, attempt);
+    if (policy.signal?.aborted) throw new RetryStop('fatal', policy.signal.reason, attempt);
+    attempt += 1;
+    const controller = new AbortController();
+    const onCancel = () => controller.abort();
+    policy.signal?.addEventListener('abort', onCancel, { once: true });
+    const timeoutMs = Math.max(1, Math.min(policy.attemptTimeoutMs, left));
+    const guard = setTimeout(() => controller.abort(), timeoutMs + 50);
+    try {
+      return await operation({ attempt, timeoutMs, signal: controller.signal });
+    } catch (error) {
+      const decision = classify(error);
+      if (!decision.retryable) throw new RetryStop('fatal', error, attempt);
+      if (attempt > policy.maxRetries) throw new RetryStop('exhausted', error, attempt);
+      const wait = decision.retryAfterMs ?? backoffDelay(attempt - 1, policy);
+      if (now() + wait >= policy.deadline) throw new RetryStop('deadline', error, attempt);
+      await sleep(wait, policy.signal);
+    } finally {
+      clearTimeout(guard);
+      policy.signal?.removeEventListener('abort', onCancel);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs one Vault step (login, detect, read) under the retry policy and maps its failure to one
+ * VaultError; asks sys/health only when a 5xx needs explaining.
+ */
+import {
+  mapFailure,
+  classifyFailure,
+  needsHealthExplanation,
+  type FailureContext,
+  type HealthInfo,
+} from './error-mapping';
+import type { VaultHttpClient } from './http-client';
+import { VaultHttpError } from './http-error';
+import { RetryStop, withRetry, type AttemptContext, type RetryPolicy } from './retry';
+
+async function askHealth(
+  http: VaultHttpClient,
+  deadline: number,
+  timeoutMs: number,
+): Promise<HealthInfo | undefined> {
+  const budget = Math.min(timeoutMs, 5000, deadline - Date.now());
+  if (budget <= 0) return undefined;
+  try {
+    return (await http.client.read('sys/health', http.requestOptions(budget))) as HealthInfo;
+  } catch (err) {
+    // sys/health answers 429/472/473/501/503 with its JSON body: that body is the explanation.
+    if (err instanceof VaultHttpError && err.body && typeof err.body === 'object')
+      return err.body as HealthInfo;
+    return undefined;
+  }
+}
+
+export async function vaultCall<T>(
+  http: VaultHttpClient,
+  policy: RetryPolicy,
+  context: FailureContext,
+  operation: (requestOptions: Record<string, unknown>, attempt: AttemptContext) => Promise<T>,
+): Promise<T> {
+  try {
+    return await withRetry(
+      (attempt) => operation(http.requestOptions(attempt.timeoutMs, attempt.signal), attempt),
+      (error) => classifyFailure(error, context.phase),
+      policy,
+    );
+  } catch (error) {
+    const stop = error instanceof RetryStop ? error : new RetryStop('fatal', error, 1);
+    // The health check gets a small budget of its own past the deadline so the error can say why.
+    const health = needsHealthExplanation(stop)
+      ? await askHealth(http, policy.deadline + 2000, policy.attemptTimeoutMs)
+      : undefined;
+    throw mapFailure(stop, context, health);
+  }
+}
