@@ -1,0 +1,229 @@
+import { describe, expect, it } from 'vitest';
+import { classifyFailure } from '../src/error-mapping';
+import { VaultSecretError } from '../src/errors';
+import { VaultHttpError } from '../src/http-error';
+import { RetryStop, backoffDelay, parseRetryAfter, withRetry, type RetryPolicy } from '../src/retry';
+import { TransportError } from '../src/transport';
+
+const transient = () => ({ retryable: true });
+
+function policy(overrides: Partial<RetryPolicy> = {}): RetryPolicy & { waits: number[] } {
+  const waits: number[] = [];
+  return {
+    maxRetries: 3,
+    baseDelayMs: 10,
+    maxDelayMs: 1000,
+    deadline: Date.now() + 10_000,
+    attemptTimeoutMs: 1000,
+    random: () => 0.5,
+    sleep: async (ms) => {
+      waits.push(ms);
+    },
+    waits,
+    ...overrides,
+  };
+}
+
+async function stopOf(promise: Promise<unknown>): Promise<RetryStop> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(RetryStop);
+    return error as RetryStop;
+  }
+  throw new Error('expected RetryStop');
+}
+
+function http(status: number, message = '', headers: Record<string, string> = {}): VaultHttpError {
+  return new VaultHttpError(status, message ? [message] : [], headers, '/v1/x', { errors: [message] });
+}
+
+describe('withRetry', () => {
+  it('succeeds after transient failures, with exponential backoff and full jitter', async () => {
+    const p = policy();
+    let calls = 0;
+    const result = await withRetry(
+      async () => {
+        calls += 1;
+        if (calls < 3) throw new Error('flaky');
+        return 'ok';
+      },
+      transient,
+      p,
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(3);
+    // random 0.5 × min(cap, 10 × 2^n)
+    expect(p.waits).toEqual([5, 10]);
+  });
+
+  it('makes 1 + maxRetries attempts, then stops with "exhausted"', async () => {
+    const p = policy({ maxRetries: 2 });
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw new Error('down');
+        },
+        transient,
+        p,
+      ),
+    );
+    expect(stop.reason).toBe('exhausted');
+    expect(stop.attempts).toBe(3);
+    expect(calls).toBe(3);
+  });
+
+  it('does not retry a fatal failure', async () => {
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw new Error('403');
+        },
+        () => ({ retryable: false }),
+        policy(),
+      ),
+    );
+    expect(stop.reason).toBe('fatal');
+    expect(calls).toBe(1);
+  });
+
+  it('waits what Retry-After says instead of the backoff', async () => {
+    const p = policy();
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw http(429, 'rate limited', { 'retry-after': '2' });
+        return 'ok';
+      },
+      (e) => classifyFailure(e, 'read'),
+      p,
+    );
+    expect(p.waits).toEqual([2000]);
+  });
+
+  it('really sleeps for Retry-After (real timers)', async () => {
+    const started = Date.now();
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw http(503, 'busy', { 'retry-after': '0.3' });
+        return 'ok';
+      },
+      (e) => classifyFailure(e, 'read'),
+      { maxRetries: 3, baseDelayMs: 0, maxDelayMs: 0, deadline: Date.now() + 5000, attemptTimeoutMs: 1000 },
+    );
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('gives up at the deadline instead of waiting past it', async () => {
+    const p = policy({ deadline: Date.now() + 500 });
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          throw http(429, 'slow down', { 'retry-after': '60' });
+        },
+        (e) => classifyFailure(e, 'read'),
+        p,
+      ),
+    );
+    expect(stop.reason).toBe('deadline');
+    expect(stop.attempts).toBe(1);
+    expect(p.waits).toEqual([]);
+  });
+
+  it('bounds each attempt by the time left', async () => {
+    const timeouts: number[] = [];
+    await withRetry(
+      async ({ timeoutMs }) => {
+        timeouts.push(timeoutMs);
+        return 'ok';
+      },
+      transient,
+      policy({ attemptTimeoutMs: 30_000, deadline: Date.now() + 1000 }),
+    );
+    expect(timeouts[0]).toBeLessThanOrEqual(1000);
+  });
+
+  it('stops when its cancel signal aborts', async () => {
+    const cancel = new AbortController();
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          cancel.abort();
+          throw new Error('flaky');
+        },
+        transient,
+        policy({ signal: cancel.signal, sleep: undefined }),
+      ),
+    );
+    expect(stop.reason).toBe('fatal');
+    expect(calls).toBe(1);
+  });
+});
+
+describe('backoff and Retry-After parsing', () => {
+  it('caps the exponential ceiling', () => {
+    const p = { baseDelayMs: 100, maxDelayMs: 250, random: () => 0.999 };
+    expect(backoffDelay(0, p)).toBe(99);
+    expect(backoffDelay(5, p)).toBe(249);
+    expect(backoffDelay(3, { ...p, random: () => 0 })).toBe(0);
+  });
+
+  it('parses seconds and HTTP dates', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRetryAfter('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5000);
+  });
+});
+
+describe('classifyFailure: what is transient', () => {
+  it.each([
+    [429, '', 'read', true],
+    [412, '', 'read', true],
+    [500, 'internal error', 'read', true],
+    [502, '', 'read', true],
+    [503, 'maintenance', 'read', true],
+    [504, '', 'read', true],
+    [503, 'Vault is sealed', 'read', false],
+    [501, '', 'read', false],
+    [400, 'missing role', 'login', false],
+    [401, '', 'read', false],
+    [403, 'permission denied', 'read', false],
+    [404, '', 'read', false],
+    [500, 'service account name not authorized', 'login', false],
+    [500, 'could not load backend configuration', 'login', false],
+    [500, 'internal error', 'login', true],
+  ] as const)('HTTP %i %j during %s → retryable %s', (status, message, phase, retryable) => {
+    expect(classifyFailure(http(status, message), phase).retryable).toBe(retryable);
+  });
+
+  it('retries network errors and timeouts, not TLS failures or our own errors', () => {
+    expect(classifyFailure(new TransportError('ECONNRESET', 'reset'), 'read').retryable).toBe(true);
+    expect(classifyFailure(new TransportError('ECONNREFUSED', 'refused'), 'login').retryable).toBe(true);
+    expect(classifyFailure(new TransportError('VAULT_REQUEST_TIMEOUT', 'timeout'), 'read').retryable).toBe(
+      true,
+    );
+    expect(classifyFailure(new TransportError('DEPTH_ZERO_SELF_SIGNED_CERT', 'x'), 'read').retryable).toBe(
+      false,
+    );
+    expect(classifyFailure(new TransportError('ERR_TLS_CERT_ALTNAME_INVALID', 'x'), 'read').retryable).toBe(
+      false,
+    );
+    expect(classifyFailure(new VaultSecretError('VAULT_INVALID_KEY', 'x'), 'read').retryable).toBe(false);
+  });
+
+  it('does not retry a 200 with an unparseable body', () => {
+    const e = new VaultHttpError(200, [], {}, '/v1/kv/data/x', undefined, true);
+    expect(classifyFailure(e, 'read').retryable).toBe(false);
+  });
+});
