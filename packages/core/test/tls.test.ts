@@ -1,0 +1,123 @@
+/**
+ * TLS settings against a real HTTPS listener with a throwaway self-signed certificate (made with the
+ * openssl CLI; skipped where it is absent). The listener answers a KV v2 read like Vault does.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VaultConfigurationError, VaultSecretManager } from '../src/index';
+
+function hasOpenssl(): boolean {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const available = hasOpenssl();
+let dir = '';
+let server: https.Server | undefined;
+let address = '';
+let hits = 0;
+let failedHandshakes = 0;
+
+beforeAll(async () => {
+  if (!available) return;
+  dir = mkdtempSync(join(tmpdir(), 'vault-tls-'));
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  server = https.createServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (req, res) => {
+      hits += 1;
+      res.setHeader('content-type', 'application/json');
+      if (req.url === '/v1/kv/data/A' && req.headers['x-vault-token'] === 'tls-test-token') {
+        res.end(JSON.stringify({ data: { data: { TLS_OK: 'yes' }, metadata: { version: 1 } } }));
+        return;
+      }
+      res.statusCode = 403;
+      res.end(JSON.stringify({ errors: ['permission denied'] }));
+    },
+  );
+  server.on('tlsClientError', () => {
+    failedHandshakes += 1;
+  });
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  address = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const base = () => ({ VAULT_ADDR: address, VAULT_TOKEN: 'tls-test-token', VAULT_PATH: 'A' });
+
+describe.skipIf(!available)('TLS', () => {
+  it('an untrusted certificate → VaultConfigurationError VAULT_TLS, not retried', async () => {
+    hits = 0;
+    failedHandshakes = 0;
+    const manager = new VaultSecretManager({ env: base(), logger: false });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VaultConfigurationError);
+    expect((error as VaultConfigurationError).code).toBe('VAULT_TLS');
+    expect((error as Error).message).toContain('VAULT_CACERT');
+    expect(hits).toBe(0);
+    expect(failedHandshakes).toBe(1); // one attempt: TLS failures are not transient
+  });
+
+  it('VAULT_SKIP_VERIFY=false keeps verification on', async () => {
+    const manager = new VaultSecretManager({ env: { ...base(), VAULT_SKIP_VERIFY: 'false' }, logger: false });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_TLS' });
+  });
+
+  it('VAULT_CACERT trusts the certificate', async () => {
+    const manager = new VaultSecretManager({
+      env: { ...base(), VAULT_CACERT: join(dir, 'cert.pem') },
+      logger: false,
+    });
+    await manager.initialize();
+    expect(manager.get('TLS_OK')).toBe('yes');
+    await manager.close();
+  });
+
+  it('VAULT_SKIP_VERIFY=true connects without a CA', async () => {
+    const manager = new VaultSecretManager({ env: { ...base(), VAULT_SKIP_VERIFY: 'true' }, logger: false });
+    await manager.initialize();
+    expect(manager.get('TLS_OK')).toBe('yes');
+    await manager.close();
+  });
+
+  it('an unreadable VAULT_CACERT → VAULT_TLS naming it', async () => {
+    const manager = new VaultSecretManager({
+      env: { ...base(), VAULT_CACERT: join(dir, 'absent.pem') },
+      logger: false,
+    });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_TLS', setting: 'VAULT_CACERT' });
+  });
+});
