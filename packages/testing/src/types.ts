@@ -107,7 +107,11 @@ export interface VaultDevServer {
   createToken(options?: TokenCreateOptions): string;
   revokeToken(token: string): void;
 
-  enableKubernetesAuth(mount: string, config?: { issuer?: string }): void;
+  /**
+   * `issuer` turns on issuer validation (Vault's default is off). `configured: false` leaves the
+   * mount without config, so logins fail with 500 `could not load backend configuration`.
+   */
+  enableKubernetesAuth(mount: string, config?: { issuer?: string; configured?: boolean }): void;
   writeKubernetesRole(mount: string, role: string, config: KubernetesRoleConfig): void;
   mintServiceAccountJwt(claims: ServiceAccountClaims): string;
   /** Mints a JWT and writes it to `filePath` (created or replaced). Returns the path. */

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { base62, goDuration as goDur, rfc3339, SYSTEM_MAX_TTL } from './util';
+
+export interface TokenEntry {
+  id: string;
+  accessor: string;
+  policies: string[];
+  meta: Record<string, string> | null;
+  displayName: string;
+  path: string;
+  /** The TTL at creation/last renewal, seconds; 0 = never expires (root). */
+  creationTtl: number;
+  /** ms epoch; null = no expiry. */
+  expiresAt: number | null;
+  /** Hard ceiling (ms epoch) from explicit_max_ttl / the role's max TTL / the system max; null = none. */
+  maxExpiresAt: number | null;
+  explicitMaxTtl: number;
+  renewable: boolean;
+  numUses: number;
+  orphan: boolean;
+  entityId: string;
+  createdAt: number;
+  lastRenewal: number | null;
+  /** The role that issued it, so renewal can re-check it still exists. */
+  role?: { mount: string; name: string };
+}
+
+export interface NewToken {
+  id?: string;
+  policies: string[];
+  ttl: number;
+  maxTtl?: number;
+  explicitMaxTtl?: number;
+  renewable?: boolean;
+  numUses?: number;
+  meta?: Record<string, string> | null;
+  displayName?: string;
+  path?: string;
+  orphan?: boolean;
+  entityId?: string;
+  role?: { mount: string; name: string };
+}
+
+/** `policyutil.SanitizePolicies`: trimmed, de-duplicated, sorted, `default` added unless root. */
+export function sanitizePolicies(policies: string[], addDefault = true): string[] {
+  const set = new Set(policies.map((p) => p.trim()).filter(Boolean));
+  if (set.has('root')) return ['root'];
+  if (addDefault) set.add('default');
+  return [...set].sort();
+}
+
+export const newTokenId = (): string => `hvs.${base62(24)}`;
+
+export class TokenStore {
+  private readonly byId = new Map<string, TokenEntry>();
+
+  create(spec: NewToken): TokenEntry {
+    const now = Date.now();
+    const maxTtl = spec.explicitMaxTtl || spec.maxTtl || (spec.ttl === 0 ? 0 : SYSTEM_MAX_TTL);
+    const ttl = maxTtl > 0 ? Math.min(spec.ttl, maxTtl) : spec.ttl;
+    const entry: TokenEntry = {
+      id: spec.id ?? newTokenId(),
+      accessor: base62(24),
+      policies: spec.policies,
+      meta: spec.meta ?? null,
+      displayName: spec.displayName ?? 'token',
+      path: spec.path ?? 'auth/token/create',
+      creationTtl: ttl,
+      expiresAt: ttl > 0 ? now + ttl * 1000 : null,
+      maxExpiresAt: maxTtl > 0 ? now + maxTtl * 1000 : null,
+      explicitMaxTtl: spec.explicitMaxTtl ?? 0,
+      renewable: spec.renewable ?? ttl > 0,
+      numUses: spec.numUses ?? 0,
+      orphan: spec.orphan ?? false,
+      entityId: spec.entityId ?? '',
+      createdAt: now,
+      lastRenewal: null,
+      ...(spec.role ? { role: spec.role } : {}),
+    };
+    this.byId.set(entry.id, entry);
+    return entry;
+  }
+
+  /** A live token, or undefined when unknown, revoked or expired (expired ones are dropped). */
+  get(id: string | undefined): TokenEntry | undefined {
+    if (!id) return undefined;
+    const entry = this.byId.get(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
+      this.byId.delete(id);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /** Counts one use of a limited-use token; revokes it when used up. */
+  use(entry: TokenEntry): void {
+    if (entry.numUses <= 0) return;
+    entry.numUses -= 1;
+    if (entry.numUses === 0) this.byId.delete(entry.id);
+  }
+
+  revoke(id: string): void {
+    this.byId.delete(id);
+  }
+
+  /** Renews by `increment` seconds (or the creation TTL); returns the new TTL and a cap warning. */
+  renew(entry: TokenEntry, increment: number | undefined): { ttl: number; warning?: string } {
+    const now = Date.now();
+    const requested = increment && increment > 0 ? increment : entry.creationTtl;
+    let ttl = requested;
+    let warning: string | undefined;
+    if (entry.maxExpiresAt !== null) {
+      const left = Math.max(0, Math.floor((entry.maxExpiresAt - now) / 1000));
+      if (ttl > left) {
+        ttl = left;
+        warning = `TTL of "${goDur(requested)}" exceeded the effective max_ttl of "${goDur(left)}"; TTL value is capped accordingly`;
+      }
+    }
+    entry.expiresAt = now + ttl * 1000;
+    entry.lastRenewal = now;
+    return warning ? { ttl, warning } : { ttl };
+  }
+
+  ttlOf(entry: TokenEntry): number {
+    return entry.expiresAt === null ? 0 : Math.max(0, Math.round((entry.expiresAt - Date.now()) / 1000));
+  }
+
+  /** The `auth` block of login, create and renew responses. */
+  authBlock(entry: TokenEntry, leaseDuration = this.ttlOf(entry)) {
+    return {
+      client_token: entry.id,
+      accessor: entry.accessor,
+      policies: entry.policies,
+      token_policies: entry.policies,
+      metadata: entry.meta,
+      lease_duration: leaseDuration,
+      renewable: entry.renewable,
+      entity_id: entry.entityId,
+      token_type: 'service',
+      orphan: entry.orphan,
+      mfa_requirement: null,
+      num_uses: entry.numUses,
+    };
+  }
+
+  /** The `data` of lookup-self. */
+  lookupData(entry: TokenEntry) {
+    return {
+      accessor: entry.accessor,
+      creation_time: Math.floor(entry.createdAt / 1000),
+      creation_ttl: entry.creationTtl,
+      display_name: entry.displayName,
+      entity_id: entry.entityId,
+      expire_time: entry.expiresAt === null ? null : rfc3339(entry.expiresAt),
+      explicit_max_ttl: entry.explicitMaxTtl,
+      id: entry.id,
+      issue_time: rfc3339(entry.createdAt),
+      ...(entry.lastRenewal !== null
+        ? {
+            last_renewal: rfc3339(entry.lastRenewal),
+            last_renewal_time: Math.floor(entry.lastRenewal / 1000),
+          }
+        : {}),
+      meta: entry.meta,
+      num_uses: entry.numUses,
+      orphan: entry.orphan,
+      path: entry.path,
+      policies: entry.policies,
+      renewable: entry.renewable,
+      ...(entry.role ? { role: entry.role.name } : {}),
+      ttl: this.ttlOf(entry),
+      type: 'service',
+    };
+  }
+}
+
+export const newEntityId = (): string => randomUUID();
