@@ -231,10 +231,37 @@ describe('transient failures', () => {
     );
   });
 
+  it('a proxy HTML 502 page is retried, then success', async () => {
+    h.server.addFault({ type: 'html', status: 502 }, { path: `/v1/kv/data/${PATH}`, times: 2 });
+    const manager = new VaultSecretManager(h.options());
+    await manager.initialize();
+    expect(reads().map((r) => r.status)).toEqual([502, 502, 200]);
+  });
+
+  it('a login answer without auth.client_token → VaultAuthenticationError', async () => {
+    h.server.addFault(
+      { type: 'status', status: 200, body: { auth: null, data: null } },
+      { path: /\/login$/ },
+    );
+    await expectFailure({}, VaultAuthenticationError, 'VAULT_AUTH_RESPONSE_INVALID');
+    expect(logins()).toHaveLength(1);
+  });
+
   it('a 200 with a malformed body is not retried', async () => {
     h.server.addFault({ type: 'malformed-json' }, { path: `/v1/kv/data/${PATH}` });
     await expectFailure({}, VaultSecretError, 'VAULT_RESPONSE_INVALID');
     expect(reads()).toHaveLength(1);
+  });
+});
+
+describe('the default env is process.env', () => {
+  it('a failed start-up leaves process.env exactly as it was', async () => {
+    const before = { ...process.env };
+    const { env: _ignored, ...options } = h.options({ path: [PATH, 'ACME/DEV/NOPE'] });
+    const manager = new VaultSecretManager(options);
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    expect(process.env).toEqual(before);
+    expect(process.env.API_KEY).toBeUndefined();
   });
 });
 

@@ -199,6 +199,17 @@ describe('other auth methods and KV v1', () => {
   });
 });
 
+describe('process.env', () => {
+  it('is where secrets go by default (this file runs in its own process)', async () => {
+    const { env: _ignored, ...options } = h.options();
+    const manager = await loadVaultSecrets(options);
+    expect(process.env.API_KEY).toBe(CANARY.API_KEY);
+    expect(process.env.PORT).toBe('8080');
+    delete process.env.API_KEY;
+    await manager.close();
+  });
+});
+
 describe('VAULT_ADDR unset', () => {
   it('is disabled, makes no request, and passes when required keys are in the env', async () => {
     const manager = await loadVaultSecrets({
