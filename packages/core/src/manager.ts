@@ -5,7 +5,7 @@
  */
 import { Subject, type Observable } from 'rxjs';
 import { createAuthMethod, type AuthMethod, type AuthSession } from './auth';
-import { VaultSecretError, type VaultError } from './errors';
+import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import type { FailureContext } from './error-mapping';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
 import { injectSecrets } from './inject';
@@ -73,6 +73,14 @@ export class VaultSecretManager {
 
   /** Loads once; later calls return the same promise. Rejects with a VaultError subclass. */
   initialize(): Promise<SecretsRecord> {
+    if (this.closed && this.initPromise === undefined) {
+      return Promise.reject(
+        new VaultConfigurationError(
+          'VAULT_CONFIG_INVALID',
+          'initialize() was called after close(): create a new VaultSecretManager',
+        ),
+      );
+    }
     this.initPromise ??= this.load();
     return this.initPromise;
   }

@@ -34,7 +34,20 @@ export function assertValidKey(key: string, path: string): void {
 export function mapKey(key: string, path: string, transform: KeyTransform, prefix: string): string {
   let mapped = key;
   if (transform === 'upper') mapped = key.toUpperCase();
-  else if (typeof transform === 'function') mapped = transform(key, path);
+  else if (typeof transform === 'function') {
+    try {
+      mapped = transform(key, path);
+    } catch {
+      throw new VaultSecretError(
+        'VAULT_INVALID_KEY',
+        `keyTransform threw for key ${JSON.stringify(key)} at ${path}`,
+        {
+          keys: [key],
+          path,
+        },
+      );
+    }
+  }
   if (typeof mapped !== 'string') {
     throw new VaultSecretError(
       'VAULT_INVALID_KEY',

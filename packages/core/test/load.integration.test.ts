@@ -96,6 +96,13 @@ describe('kubernetes auth, KV v2', () => {
     await manager.close();
   });
 
+  it('refuses to start after close()', async () => {
+    const manager = new VaultSecretManager(h.options());
+    await manager.close();
+    await expect(manager.initialize()).rejects.toMatchObject({ name: 'VaultConfigurationError' });
+    expect(h.server.requests).toHaveLength(0);
+  });
+
   it('reads the token file fresh on every login', async () => {
     await (await loadVaultSecrets(h.options())).close();
     // Replace the file with a JWT for a service account the role does not bind: the next login must fail.

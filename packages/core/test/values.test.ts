@@ -61,6 +61,12 @@ describe('key mapping', () => {
       A_url: 'u',
     });
     expect(() => convertSecretData({ url: 'u' }, 'kv/A', () => 'A=B', '')).toThrow(/"A=B"/);
+    const throwing = () => {
+      throw new Error('boom');
+    };
+    expect(() => convertSecretData({ url: 'u' }, 'kv/A', throwing, '')).toThrow(
+      /keyTransform threw for key "url"/,
+    );
   });
 
   it('refuses two keys that map to one name', () => {
