@@ -115,6 +115,11 @@ function explainHealth(
   return undefined;
 }
 
+function warnings(body: unknown): string[] {
+  const list = (body as { warnings?: unknown } | null | undefined)?.warnings;
+  return Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string') : [];
+}
+
 function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): VaultError {
   const base = { status: error.status, path: error.path, attempts };
   const what = ctx.secretPath !== undefined ? `${ctx.mountPoint}/${ctx.secretPath}` : error.path;
@@ -155,9 +160,17 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
         { ...base, setting: 'VAULT_MOUNT_POINT' },
       );
     }
+    // Vault answers a v1-style read on a KV v2 mount with a 404 and this warning.
+    if (warnings(error.body).some((w) => /versioned K\/V/i.test(w))) {
+      return new VaultSecretError(
+        'VAULT_SECRET_NOT_FOUND',
+        `no secret at ${what} (HTTP 404): "${ctx.mountPoint}" is a KV v2 mount read as KV v1: set VAULT_KV_VERSION=2 (or auto)`,
+        { ...base, setting: 'VAULT_KV_VERSION' },
+      );
+    }
     return new VaultSecretError(
       'VAULT_SECRET_NOT_FOUND',
-      `no secret at ${what} (HTTP 404): check VAULT_PATH and VAULT_MOUNT_POINT, and that the secret exists and is not deleted`,
+      `no secret at ${what} (HTTP 404): check VAULT_PATH and VAULT_MOUNT_POINT, that the secret exists and is not deleted, and that VAULT_KV_VERSION matches the mount`,
       { ...base, setting: 'VAULT_PATH' },
     );
   }
