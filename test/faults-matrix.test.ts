@@ -1,0 +1,95 @@
+/**
+ * The fault matrix against the core: every row of test/support/fault-rows.ts through a
+ * VaultSecretManager reading an `env` object. Each row gets its own dev server. A failing row must
+ * end with the expected class and code within its bound, leave the env exactly as it was, report
+ * `failed` in the status, and print nothing secret.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VaultError, VaultSecretManager, type VaultLogger } from '@vault-config/core';
+import { assertNoLeak, errorTexts } from './support/fault-leaks';
+import { docCells, rows, type FaultRow } from './support/fault-rows';
+import { startWorld, type Env } from './support/fault-world';
+
+async function runRow(row: FaultRow): Promise<void> {
+  const world = await startWorld();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  try {
+    const overrides = (await row.setup?.({ world, defer: (fn) => void cleanups.push(fn) })) ?? {};
+    // Variables already set in the pod, which a failed load must not touch.
+    const env: Env = { ...world.env, KEEP: 'me', DATABASE_URL: 'local-value', ...overrides };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const before = { ...env };
+    const logs: string[] = [];
+    const push = (m: string) => void logs.push(m);
+    const logger: VaultLogger = { info: push, warn: push, error: push, debug: push };
+    world.server.clearRequests();
+
+    const manager = new VaultSecretManager({ env, logger, ...row.coreOptions });
+    const started = performance.now();
+    let caught: unknown;
+    let secrets: Readonly<Record<string, string>> = {};
+    try {
+      secrets = await manager.initialize();
+    } catch (error) {
+      caught = error;
+    }
+    const elapsed = performance.now() - started;
+    const status = manager.getStatus();
+    await manager.close();
+
+    expect(elapsed, 'wall time').toBeLessThan(row.boundMs);
+    if (row.minMs !== undefined) expect(elapsed, 'wall time').toBeGreaterThanOrEqual(row.minMs);
+    if ('ok' in row.outcome) {
+      expect(caught, 'initialize() rejected').toBeUndefined();
+      expect(['ready', 'disabled']).toContain(status.state);
+      row.outcome.check?.(secrets, world);
+      for (const [key, value] of Object.entries(secrets)) expect(env[key]).toBe(value);
+    } else {
+      const { error: name, code, setting, message } = row.outcome;
+      expect(caught).toBeInstanceOf(VaultError);
+      const error = caught as VaultError;
+      expect({ name: error.name, code: error.code }).toEqual({ name, code });
+      if (setting) expect(error.setting).toBe(setting);
+      if (message) expect(error.message).toMatch(message);
+      expect(error.toLogLine()).toMatch(new RegExp(`^${name} \\[${code}\\]: \\S`));
+      expect(error.toLogLine()).not.toContain('\n');
+      // Nothing half done.
+      expect(env).toEqual(before);
+      expect(manager.getAll()).toEqual({});
+      expect(status).toMatchObject({ state: 'failed', secrets_loaded: false, last_error: { name, code } });
+      expect(logs.filter((l) => l.includes(`${name} [${code}]`))).toHaveLength(1);
+    }
+    row.requests?.(world);
+    assertNoLeak([...errorTexts(caught), JSON.stringify(status), ...logs], world.secrets());
+  } finally {
+    for (const fn of cleanups) await fn();
+    await world.close();
+  }
+}
+
+describe('fault matrix (core)', () => {
+  it.each(rows.map((row) => [row.fault, row] as const))('%s', async (_name, row) => {
+    await runRow(row);
+  });
+});
+
+describe('docs/failure-modes.md', () => {
+  it('lists every row with its outcome and bound', () => {
+    const doc = readFileSync(new URL('../docs/failure-modes.md', import.meta.url), 'utf8');
+    // Compare cells, not raw lines: prettier pads markdown tables.
+    const tableRows = doc
+      .split('\n')
+      .filter((line) => line.startsWith('|'))
+      .map((line) =>
+        JSON.stringify(
+          line
+            .slice(1, -1)
+            .split(' | ')
+            .map((cell) => cell.trim()),
+        ),
+      );
+    const missing = rows.map((row) => JSON.stringify(docCells(row))).filter((r) => !tableRows.includes(r));
+    expect(missing).toEqual([]);
+  });
+});
