@@ -1,6 +1,14 @@
+import { VaultSecretManager } from './manager';
+import { showStatusOnly } from './safe-inspect';
+
 export * from './errors';
 export * from './types';
-export { VaultSecretManager, type SecretsRecord } from './manager';
+
+// console.log(manager) and JSON loggers show the status, never the secrets or the token.
+showStatusOnly(VaultSecretManager);
+
+export { VaultSecretManager };
+export type { SecretsRecord } from './manager';
 export { loadVaultSecrets } from './load';
 export {
   resolveOptions,
