@@ -5,27 +5,39 @@
  * `failed` in the status, and print nothing secret.
  */
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { VaultError, VaultSecretManager, type VaultLogger } from '@vault-config/core';
 import { assertNoLeak, errorTexts } from './support/fault-leaks';
 import { docCells, rows, type FaultRow } from './support/fault-rows';
 import { startWorld, type Env } from './support/fault-world';
 
-async function runRow(row: FaultRow): Promise<void> {
+/** `object`: an `env` option; `process`: no `env` option, so the core reads and injects process.env. */
+type Target = 'object' | 'process';
+
+async function runRow(row: FaultRow, target: Target = 'object'): Promise<void> {
   const world = await startWorld();
   const cleanups: (() => Promise<void> | void)[] = [];
   try {
     const overrides = (await row.setup?.({ world, defer: (fn) => void cleanups.push(fn) })) ?? {};
     // Variables already set in the pod, which a failed load must not touch.
-    const env: Env = { ...world.env, KEEP: 'me', DATABASE_URL: 'local-value', ...overrides };
-    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const wanted: Env = { ...world.env, KEEP: 'me', DATABASE_URL: 'local-value', ...overrides };
+    let env: Env = wanted;
+    if (target === 'process') {
+      env = process.env;
+      Object.assign(env, wanted);
+    }
+    for (const key of Object.keys(wanted)) if (wanted[key] === undefined) delete env[key];
     const before = { ...env };
     const logs: string[] = [];
     const push = (m: string) => void logs.push(m);
     const logger: VaultLogger = { info: push, warn: push, error: push, debug: push };
     world.server.clearRequests();
 
-    const manager = new VaultSecretManager({ env, logger, ...row.coreOptions });
+    const manager = new VaultSecretManager({
+      ...(target === 'object' ? { env } : {}),
+      logger,
+      ...row.coreOptions,
+    });
     const started = performance.now();
     let caught: unknown;
     let secrets: Readonly<Record<string, string>> = {};
@@ -71,6 +83,21 @@ async function runRow(row: FaultRow): Promise<void> {
 describe('fault matrix (core)', () => {
   it.each(rows.map((row) => [row.fault, row] as const))('%s', async (_name, row) => {
     await runRow(row);
+  });
+});
+
+describe('fault matrix (core, default env: process.env)', () => {
+  const original = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in original)) delete process.env[key];
+    Object.assign(process.env, original);
+  });
+  // The quick failing rows again, reading and (not) injecting process.env itself.
+  const failing = rows.filter(
+    (row) => !('ok' in row.outcome) && row.minMs === undefined && row.boundMs <= 2000,
+  );
+  it.each(failing.map((row) => [row.fault, row] as const))('%s', async (_name, row) => {
+    await runRow(row, 'process');
   });
 });
 
