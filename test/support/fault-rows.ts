@@ -177,6 +177,40 @@ export const rows: FaultRow[] = [
     requests: loginAttempts(1),
   },
   {
+    fault: 'a login rejection whose message echoes the JWT',
+    setup: ({ world }) => {
+      world.server.addFault(
+        { type: 'status', status: 400, body: { errors: [`invalid jwt ${world.jwt}`] } },
+        { path: LOGIN },
+      );
+      return {};
+    },
+    outcome: { error: 'VaultAuthenticationError', code: 'VAULT_LOGIN_REJECTED' },
+    boundMs: 1000,
+    requests: loginAttempts(1),
+  },
+  {
+    fault: 'a denied read whose message echoes the token (token auth, root token)',
+    setup: ({ world }) => {
+      world.server.addFault(
+        {
+          type: 'status',
+          status: 403,
+          body: { errors: [`permission denied for ${world.server.rootToken}`] },
+        },
+        { path: READ },
+      );
+      return {
+        VAULT_ROLE: undefined,
+        VAULT_K8S_AUTH_MOUNT_POINT: undefined,
+        VAULT_TOKEN: world.server.rootToken,
+      };
+    },
+    outcome: { error: 'VaultSecretError', code: 'VAULT_ACCESS_DENIED' },
+    boundMs: 1000,
+    requests: readAttempts(1),
+  },
+  {
     fault: 'wrong kubernetes auth mount',
     setup: () => ({ VAULT_K8S_AUTH_MOUNT_POINT: 'kubernetes-nope' }),
     outcome: {
