@@ -361,7 +361,42 @@ export const rows: FaultRow[] = [
     process: true,
   },
 
+  {
+    fault: 'Vault sealed between the login and the read',
+    setup: ({ world, defer }) => {
+      // The read is held 300 ms; the seal lands as soon as the login has been answered.
+      world.server.addFault({ type: 'latency', ms: 300 }, { path: READ });
+      const timer = setInterval(() => {
+        if (world.server.requests.some((r) => r.path === LOGIN && r.status === 200)) {
+          clearInterval(timer);
+          world.server.seal();
+        }
+      }, 5);
+      defer(() => clearInterval(timer));
+      return {};
+    },
+    outcome: { error: 'VaultConfigurationError', code: 'VAULT_SEALED' },
+    boundMs: 1500,
+  },
+  {
+    fault: 'one of two paths never answers, the other is 404 (fails fast)',
+    setup: ({ world }) => {
+      world.server.addFault({ type: 'hang' }, { path: READ });
+      return { VAULT_PATH: `${PATH},ACME/DEV/NOPE`, VAULT_TIMEOUT: '30' };
+    },
+    outcome: { error: 'VaultSecretError', code: 'VAULT_SECRET_NOT_FOUND' },
+    boundMs: 1000,
+  },
+
   // Answers
+  {
+    fault: 'Vault rate limit of 1 request/s (the read gets 429 + `Retry-After`), then success',
+    setup: ({ world }) => (world.server.setRateLimit(1), {}),
+    outcome: { ok: true },
+    minMs: 500,
+    boundMs: 2500,
+    requests: (w) => expectEqual(statuses(w, READ).slice(-1), [200], 'last read status'),
+  },
   {
     fault: '500 twice, then success',
     setup: ({ world }) => (
@@ -476,6 +511,15 @@ export const rows: FaultRow[] = [
     boundMs: 2000,
   },
   {
+    fault: 'a 20 MB answer (over the 16 MB response cap)',
+    setup: ({ world }) => {
+      world.server.writeSecret('kv', PATH, { HUGE: 'x'.repeat(20 * 1024 * 1024) });
+      return {};
+    },
+    outcome: { error: 'VaultSecretError', code: 'VAULT_RESPONSE_INVALID' },
+    boundMs: 3000,
+  },
+  {
     fault: '10,000 keys in one secret',
     setup: ({ world }) => {
       const data: Record<string, string> = {};
@@ -538,6 +582,20 @@ export const rows: FaultRow[] = [
     requests: noRequests,
     process: value === 'abc',
   })),
+  {
+    fault: '`VAULT_AUTH_METHOD=ldap` (unsupported)',
+    setup: () => ({ VAULT_AUTH_METHOD: 'ldap' }),
+    outcome: { error: 'VaultConfigurationError', code: 'VAULT_CONFIG_INVALID', setting: 'VAULT_AUTH_METHOD' },
+    boundMs: 1000,
+    requests: noRequests,
+  },
+  {
+    fault: '`VAULT_SKIP_VERIFY=maybe` (not a boolean)',
+    setup: () => ({ VAULT_SKIP_VERIFY: 'maybe' }),
+    outcome: { error: 'VaultConfigurationError', code: 'VAULT_CONFIG_INVALID', setting: 'VAULT_SKIP_VERIFY' },
+    boundMs: 1000,
+    requests: noRequests,
+  },
   {
     fault: '`VAULT_MAX_RETRIES=0` and one 500 on the read',
     setup: ({ world }) => {
