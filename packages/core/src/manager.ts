@@ -43,6 +43,7 @@ export class VaultSecretManager {
   private secrets: SecretsRecord = EMPTY;
   private initPromise: Promise<SecretsRecord> | undefined;
   private closed = false;
+  private readonly logStartupFailure: boolean;
 
   constructor(options: VaultOptions = {}) {
     let resolved: ResolvedOptions | undefined;
@@ -54,6 +55,7 @@ export class VaultSecretManager {
     }
     this.options = resolved;
     this.log = createLogger(options.logger);
+    this.logStartupFailure = options.logStartupFailure !== false;
     this.store = new StatusStore({
       authenticated: false,
       secrets_loaded: false,
@@ -126,7 +128,9 @@ export class VaultSecretManager {
     } catch (error) {
       this.http?.close();
       this.store.update({ state: 'failed', secrets_loaded: false, last_error: toLastError(error) });
-      this.log.error(`start-up failed: ${(error as VaultError).toLogLine?.() ?? toLastError(error).message}`);
+      const line = `start-up failed: ${(error as VaultError).toLogLine?.() ?? toLastError(error).message}`;
+      if (this.logStartupFailure) this.log.error(line);
+      else this.log.debug(`start-up failed (reported by the caller): ${toLastError(error).code}`);
       throw error;
     }
   }

@@ -69,6 +69,11 @@ export interface VaultOptions {
   override?: boolean;
   /** Nest Logger, pino, console, Fastify's log; `false` silences. Default: console. */
   logger?: VaultLogger | false;
+  /**
+   * Log a failed start-up at error level before rejecting (default true). The framework adapters
+   * turn it off: they reject bootstrap with the error and the app reports it once.
+   */
+  logStartupFailure?: boolean;
   /** The environment to read options from and inject into. Default process.env. */
   env?: EnvRecord;
 }
