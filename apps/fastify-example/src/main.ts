@@ -1,1 +1,31 @@
-// Placeholder: the example app lands with its adapter issue.
+import { isVaultError } from '@vault-config/core';
+import { buildApp } from './app';
+
+/** One clear line (class, code, what to check), never a stack trace or a secret. */
+function reportAndExit(error: unknown): never {
+  const line = isVaultError(error)
+    ? error.toLogLine()
+    : `${error instanceof Error ? error.name : 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const app = await buildApp();
+  try {
+    await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    reportAndExit(error);
+  }
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      app.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch(reportAndExit);

@@ -1,0 +1,63 @@
+import {
+  VaultConfigurationError,
+  VaultSecretManager,
+  isVaultError,
+  resolveOptions,
+  type VaultLogger,
+} from '@vault-config/core';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { createVaultDecorator } from './decorator';
+import { healthPath, registerHealthRoute } from './health-route';
+import { budgetWarning, fittedStartupTimeout } from './startup-budget';
+import type { VaultPluginOptions } from './types';
+
+const vaultPluginCallback: FastifyPluginAsync<VaultPluginOptions> = async (fastify, opts) => {
+  if (fastify.hasDecorator('vault')) {
+    throw new VaultConfigurationError(
+      'VAULT_CONFIG_INVALID',
+      'vaultPlugin is already registered on this Fastify instance (app.vault exists): register it once, at the root',
+      { setting: 'vaultPlugin' },
+    );
+  }
+  const { healthRoute, failOnError = true, ...vaultOptions } = opts;
+  const pluginTimeout = fastify.initialConfig.pluginTimeout ?? 10_000;
+  const fitted = fittedStartupTimeout(vaultOptions, pluginTimeout);
+  const logger: VaultLogger = fastify.log;
+  const manager = new VaultSecretManager({
+    logger,
+    ...vaultOptions,
+    ...(fitted !== undefined ? { startupTimeout: fitted } : {}),
+    // We reject ready()/listen() with the error; the app reports it once.
+    logStartupFailure: !failOnError,
+  });
+
+  if (fitted === undefined) {
+    try {
+      const warning = budgetWarning(resolveOptions(vaultOptions).startupTimeoutMs / 1000, pluginTimeout);
+      if (warning) fastify.log.warn(warning);
+    } catch {
+      // A bad option is reported by initialize() below, with the setting it names.
+    }
+  }
+
+  fastify.decorate('vault', createVaultDecorator(manager));
+  fastify.addHook('onClose', async () => manager.close());
+  const path = healthPath(healthRoute);
+  if (path) registerHealthRoute(fastify, path, manager);
+
+  try {
+    await manager.initialize();
+  } catch (error) {
+    if (failOnError || !isVaultError(error)) {
+      await manager.close();
+      throw error;
+    }
+  }
+};
+
+/** Loads Vault secrets before `ready()`/`listen()` resolve and decorates `app.vault`. */
+export const vaultPlugin = fp(vaultPluginCallback, {
+  name: '@vault-config/fastify',
+  fastify: '5.x',
+});
