@@ -11,9 +11,12 @@ function reportAndExit(error: unknown): never {
 }
 
 async function main(): Promise<void> {
+  // Read before loading: Vault wins over the environment, and a secret named PORT must not move us.
+  const host = process.env.HOST ?? '127.0.0.1';
+  const port = Number(process.env.PORT ?? 3000);
   const app = await buildApp();
   try {
-    await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 3000) });
+    await app.listen({ host, port });
   } catch (error) {
     await app.close().catch(() => undefined);
     reportAndExit(error);

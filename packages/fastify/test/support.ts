@@ -1,0 +1,47 @@
+/** A dev server seeded like DESIGN.md's naming, a token file, and the matching plugin options. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadSeedFile, startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
+import type { VaultPluginOptions } from '../src';
+
+const SEED = fileURLToPath(new URL('../../testing/seed.example.json', import.meta.url));
+
+export interface Fixture {
+  vault: VaultDevServer;
+  tokenPath: string;
+  env: Record<string, string | undefined>;
+  options(extra?: VaultPluginOptions): VaultPluginOptions;
+  close(): Promise<void>;
+}
+
+export async function startFixture(): Promise<Fixture> {
+  const vault = await startVaultDevServer({ seed: loadSeedFile(SEED) });
+  const dir = mkdtempSync(join(tmpdir(), 'vault-fastify-'));
+  const tokenPath = vault.writeServiceAccountTokenFile(join(dir, 'token'), {
+    namespace: 'myapp',
+    serviceAccount: 'vault-auth-dev-myapp',
+  });
+  const env: Record<string, string | undefined> = {};
+  return {
+    vault,
+    tokenPath,
+    env,
+    options: (extra = {}) => ({
+      env,
+      address: vault.address,
+      role: 'dev-myapp',
+      k8sAuthMountPoint: 'kubernetes-dev-myapp',
+      path: 'ACME/DEV/MYAPP',
+      tokenPath,
+      retryDelay: 0.01,
+      maxRetries: 1,
+      ...extra,
+    }),
+    async close() {
+      await vault.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

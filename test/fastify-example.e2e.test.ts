@@ -1,0 +1,3 @@
+import { describeExampleApp } from './support/example-e2e';
+
+describeExampleApp('fastify-example');

@@ -1,0 +1,85 @@
+/**
+ * The end-to-end checks both example apps share: boot against the dev server as a child process with
+ * the environment contract, answer /health, and exit non-zero with one clear line on the three
+ * classic mistakes (wrong role, missing path, sealed Vault), never printing a secret.
+ */
+import { describe, expect, it } from 'vitest';
+import { appEntry, errorLines, runApp, type AppName } from './fault-apps';
+import { assertNoLeak } from './fault-leaks';
+import { startWorld, type Env, type World } from './fault-world';
+
+const BOUND_MS = 15_000;
+
+async function withWorld<T>(fn: (world: World) => Promise<T>): Promise<T> {
+  const world = await startWorld();
+  try {
+    return await fn(world);
+  } finally {
+    await world.close();
+  }
+}
+
+export function describeExampleApp(app: AppName): void {
+  const entry = appEntry(app);
+
+  describe(`${app} (built, as a child process)`, () => {
+    it('boots against the dev server and serves the status on /health', async () => {
+      await withWorld(async (world) => {
+        const run = await runApp(entry, world.env, BOUND_MS);
+        const output = `${run.stdout}\n${run.stderr}`;
+        expect(run.health?.status, output).toBe(200);
+        const body = JSON.parse(run.health?.body ?? '{}') as Record<string, unknown>;
+        expect(body).toMatchObject({
+          authenticated: true,
+          secrets_loaded: true,
+          vault_path: 'ACME/DEV/MYAPP',
+          vault_role: 'dev-myapp',
+          state: 'ready',
+          auth_method: 'kubernetes',
+        });
+        expect(Object.keys(body).slice(0, 5)).toEqual([
+          'authenticated',
+          'secrets_loaded',
+          'vault_url',
+          'vault_path',
+          'vault_role',
+        ]);
+        expect(output).toMatch(/loaded \d+ keys/);
+        expect(errorLines(run)).toEqual([]);
+        assertNoLeak([run.stdout, run.stderr, run.health?.body ?? ''], world.secrets());
+      });
+    });
+
+    const failures: { name: string; change: (world: World) => Env; line: RegExp }[] = [
+      {
+        name: 'a wrong role',
+        change: () => ({ VAULT_ROLE: 'dev-otherapp' }),
+        line: /^VaultAuthenticationError \[VAULT_LOGIN_REJECTED\]: .*VAULT_ROLE/,
+      },
+      {
+        name: 'a missing path',
+        change: () => ({ VAULT_PATH: 'ACME/DEV/MISSING' }),
+        line: /^Vault\w*Error \[VAULT_(SECRET_NOT_FOUND|ACCESS_DENIED)\]: /,
+      },
+      {
+        name: 'a sealed Vault',
+        change: (world) => (world.server.seal(), {}),
+        line: /^VaultConfigurationError \[VAULT_SEALED\]: /,
+      },
+    ];
+    for (const failure of failures) {
+      it(`exits non-zero with one clear error line on ${failure.name}`, async () => {
+        await withWorld(async (world) => {
+          const env = { ...world.env, ...failure.change(world) };
+          const run = await runApp(entry, env, BOUND_MS);
+          const output = `${run.stdout}\n${run.stderr}`;
+          expect(run.timedOut, output).toBe(false);
+          expect(run.code, output).toBe(1);
+          expect(errorLines(run), output).toHaveLength(1);
+          expect(run.stderr.trim().split('\n').at(-1), output).toMatch(failure.line);
+          assertNoLeak([run.stdout, run.stderr], world.secrets());
+        });
+      });
+    }
+  });
+}
