@@ -9,6 +9,9 @@ export default defineConfig({
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
     alias: {
+      '@vault-config/nestjs/health': fileURLToPath(
+        new URL('./packages/nestjs/src/health/index.ts', import.meta.url),
+      ),
       '@vault-config/core': src('core'),
       '@vault-config/nestjs': src('nestjs'),
       '@vault-config/fastify': src('fastify'),

@@ -19,7 +19,10 @@ async function withWorld<T>(fn: (world: World) => Promise<T>): Promise<T> {
   }
 }
 
-export function describeExampleApp(app: AppName): void {
+/** Where an app's /health body carries the status object (terminus nests it under details). */
+export type StatusOf = (body: Record<string, unknown>) => Record<string, unknown>;
+
+export function describeExampleApp(app: AppName, statusOf: StatusOf = (body) => body): void {
   const entry = appEntry(app);
 
   describe(`${app} (built, as a child process)`, () => {
@@ -28,7 +31,7 @@ export function describeExampleApp(app: AppName): void {
         const run = await runApp(entry, world.env, BOUND_MS);
         const output = `${run.stdout}\n${run.stderr}`;
         expect(run.health?.status, output).toBe(200);
-        const body = JSON.parse(run.health?.body ?? '{}') as Record<string, unknown>;
+        const body = statusOf(JSON.parse(run.health?.body ?? '{}') as Record<string, unknown>);
         expect(body).toMatchObject({
           authenticated: true,
           secrets_loaded: true,

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { TerminusModule } from '@nestjs/terminus';
+import { VaultConfigModule } from '@vault-config/nestjs';
+import { VaultHealthIndicator } from '@vault-config/nestjs/health';
+import { databaseConfigProvider } from './database-config';
+import { HealthController } from './health.controller';
+import { InfoController } from './info.controller';
+
+/*
+ * With options from other providers instead (e.g. ConfigService):
+ *
+ *   VaultConfigModule.forRootAsync({
+ *     imports: [ConfigModule],
+ *     inject: [ConfigService],
+ *     useFactory: (config: ConfigService) => ({ path: config.get('VAULT_PATH'), required: ['DATABASE_URL'] }),
+ *   })
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true }),
+    TerminusModule,
+    // The environment contract (VAULT_ADDR, VAULT_ROLE, VAULT_PATH, …) fills in everything else.
+    VaultConfigModule.forRoot({ required: ['DATABASE_URL'] }),
+  ],
+  controllers: [HealthController, InfoController],
+  providers: [VaultHealthIndicator, databaseConfigProvider],
+})
+export class AppModule {}

@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { isReady, type VaultSecretManager, type VaultStatus } from '@vault-config/core';
+import { VAULT_SECRET_MANAGER } from '../constants';
+
+/**
+ * Terminus indicator over the cached status: up for ready/degraded/disabled, down otherwise, with the
+ * status object as details. Never calls Vault and never throws.
+ */
+@Injectable()
+export class VaultHealthIndicator {
+  constructor(
+    @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
+    @Inject(VAULT_SECRET_MANAGER) private readonly manager: VaultSecretManager,
+  ) {}
+
+  isHealthy<const Key extends string = 'vault'>(key: Key = 'vault' as Key): HealthIndicatorResult<Key> {
+    const status = this.manager.getStatus();
+    const indicator = this.health.check(key);
+    return isReady(status) ? indicator.up({ ...status }) : indicator.down({ ...status });
+  }
+
+  getStatus(): VaultStatus {
+    return this.manager.getStatus();
+  }
+
+  get_status(): VaultStatus {
+    return this.manager.getStatus();
+  }
+}

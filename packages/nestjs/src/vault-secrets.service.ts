@@ -1,0 +1,40 @@
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import type { SecretChangeEvent, VaultSecretManager, VaultStatus } from '@vault-config/core';
+import type { Observable } from 'rxjs';
+import { VAULT_SECRET_MANAGER } from './constants';
+
+/** Secrets, status and events of the application's Vault manager. */
+@Injectable()
+export class VaultSecrets implements OnModuleDestroy {
+  constructor(@Inject(VAULT_SECRET_MANAGER) readonly manager: VaultSecretManager) {}
+
+  get(key: string): string | undefined {
+    return this.manager.get(key);
+  }
+
+  getAll(): Readonly<Record<string, string>> {
+    return this.manager.getAll();
+  }
+
+  getStatus(): VaultStatus {
+    return this.manager.getStatus();
+  }
+
+  /** The reference service's name for `getStatus()`. */
+  get_status(): VaultStatus {
+    return this.manager.getStatus();
+  }
+
+  get status$(): Observable<VaultStatus> {
+    return this.manager.status$;
+  }
+
+  get changes$(): Observable<SecretChangeEvent> {
+    return this.manager.changes$;
+  }
+
+  /** `app.close()` stops every timer the core started. */
+  async onModuleDestroy(): Promise<void> {
+    await this.manager.close();
+  }
+}
