@@ -3,7 +3,7 @@ import fp from 'fastify-plugin';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '@vault-config/core';
 import { vaultPlugin } from '../src';
-import { startFixture, type Fixture } from './support';
+import { startFixture, type Fixture } from '../../../test/support/dev-fixture';
 
 describe('vaultPlugin against the dev server', () => {
   let fx: Fixture;

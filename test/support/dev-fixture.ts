@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSeedFile, startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
-import type { VaultPluginOptions } from '../src';
+import type { VaultOptions } from '@vault-config/core';
 
-const SEED = fileURLToPath(new URL('../../testing/seed.example.json', import.meta.url));
+const SEED = fileURLToPath(new URL('../../packages/testing/seed.example.json', import.meta.url));
 
 export interface Fixture {
   vault: VaultDevServer;
   tokenPath: string;
   env: Record<string, string | undefined>;
-  options(extra?: VaultPluginOptions): VaultPluginOptions;
+  /** The kubernetes-auth options for the seeded role and path; `extra` (e.g. adapter options) wins. */
+  options<T extends object = object>(extra?: T): VaultOptions & T;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,7 @@ export async function startFixture(): Promise<Fixture> {
     vault,
     tokenPath,
     env,
-    options: (extra = {}) => ({
+    options: <T extends object = object>(extra: T = {} as T): VaultOptions & T => ({
       env,
       address: vault.address,
       role: 'dev-myapp',
