@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { loadSeedFile, startVaultDevServer } from '@vault-config/testing';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -85,19 +86,10 @@ try {
     child.stderr.on('data', (d) => output.push(d.toString()));
     try {
       const health = await waitForHealth(`http://127.0.0.1:${port}/health`, child);
-      const loaded = output
-        .join('')
-        .split('\n')
-        .filter((line) => /loaded \d+ keys?/.test(line))
-        .map((line) => {
-          try {
-            return JSON.parse(line).msg ?? line;
-          } catch {
-            return line;
-          }
-        });
+      // The core's own log line: key names only, names that look sensitive masked.
+      const loaded = stripVTControlCharacters(output.join('')).match(/\[vault-config\] loaded [^"\n]*/);
       console.log(`${app.name} on port ${port}`);
-      console.log(`  ${loaded[0] ?? '(no "loaded" line in its log)'}`);
+      console.log(`  ${loaded?.[0] ?? '(no "loaded" line in its log)'}`);
       console.log(`  GET /health → ${health.status} ${JSON.stringify(health.body)}\n`);
     } catch (err) {
       failed = true;
