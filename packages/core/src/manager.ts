@@ -9,14 +9,17 @@ import { VaultConfigurationError, VaultSecretError, type VaultError } from './er
 import type { FailureContext } from './error-mapping';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
 import { injectSecrets } from './inject';
-import { detectKvVersion, readKv, type KvSecret } from './kv';
+import { detectKvVersion, type KvSecret } from './kv';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
 import type { RetryPolicy } from './retry';
 import { StatusStore, toLastError } from './status';
-import type { SecretChangeEvent, VaultStatus } from './types';
+import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
 import { vaultCall } from './vault-call';
+import { Background, singleAttemptPolicy } from './lifecycle/background';
+import { diffKeys } from './lifecycle/diff';
+import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
 
 export type SecretsRecord = Readonly<Record<string, string>>;
 
@@ -32,6 +35,18 @@ export class VaultSecretManager {
   protected readonly log: CoreLogger;
   protected readonly store: StatusStore;
   protected readonly changesSubject = new Subject<SecretChangeEvent>();
+  /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
+  readonly rotations$: Observable<SecretRotationEvent>;
+  protected readonly rotationsSubject = new Subject<SecretRotationEvent>();
+  private kvValues: Record<string, string> = {};
+  /** Dynamic-secret values by path, in the order of the `dynamic` option. */
+  private readonly dynamicValues = new Map<string, Record<string, string>>();
+  /** Keys this manager wrote into the env (so a refresh may update or remove them). */
+  private readonly injectedKeys = new Set<string>();
+  private background: Background | undefined;
+  private ops: VaultOps | undefined;
+  /** A revoke-after-load still in flight; close() waits for it. */
+  private pendingRevoke: Promise<void> | undefined;
   /** Seams for the lifecycle work (issue 6): the client, the auth method, the token, the reads. */
   protected http: VaultHttpClient | undefined;
   protected auth: AuthMethod | undefined;
@@ -71,6 +86,7 @@ export class VaultSecretManager {
     });
     this.status$ = this.store.status$;
     this.changes$ = this.changesSubject.asObservable();
+    this.rotations$ = this.rotationsSubject.asObservable();
   }
 
   /** Loads once; later calls return the same promise. Rejects with a VaultError subclass. */
@@ -104,15 +120,22 @@ export class VaultSecretManager {
     return this.getStatus();
   }
 
-  /** Stops every timer and releases connections. Idempotent. */
+  /**
+   * Stops every timer, revokes what this manager holds (dynamic leases; the token when it logged in
+   * for it), and releases connections. Idempotent; every step is bounded by VAULT_TIMEOUT.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.background?.stop();
+    await this.pendingRevoke;
+    await this.releaseHeld();
     this.http?.client.stopAllRenewals();
     this.http?.close();
     this.changesSubject.complete();
+    this.rotationsSubject.complete();
     this.store.complete();
   }
 
@@ -176,61 +199,46 @@ export class VaultSecretManager {
       },
     });
 
-    const session = await vaultCall(
-      http,
-      policy,
-      context({ phase: 'login', loginHint: auth.loginHint, authMountSetting: auth.authMountSetting }),
-      (requestOptions) => auth.login(http.client, requestOptions),
-    );
+    const ops = createVaultOps(http, auth, options, context);
+    const session = await ops.login(policy);
     this.session = session;
-    this.store.update({
-      authenticated: true,
-      token_expires_at:
-        session.leaseDuration > 0
-          ? new Date(session.obtainedAt + session.leaseDuration * 1000).toISOString()
-          : null,
-    });
-    const withToken = (requestOptions: Record<string, unknown>) => ({
-      ...requestOptions,
-      headers: { 'X-Vault-Token': session.token },
-    });
+    this.updateTokenStatus(session);
 
     let kvVersion: 1 | 2;
     if (options.kvVersion === 'auto') {
       const first = options.paths[0] as string;
       kvVersion = await vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
-        detectKvVersion(http.client, options.mountPoint, first, withToken(ro)),
+        detectKvVersion(http.client, options.mountPoint, first, {
+          ...ro,
+          headers: { 'X-Vault-Token': session.token },
+        }),
       );
     } else {
       kvVersion = options.kvVersion;
     }
 
     let reads: KvSecret[];
+    let leases: DynamicLease[];
     try {
-      reads = await Promise.all(
-        options.paths.map((path) =>
-          vaultCall(http, policy, context({ phase: 'read', secretPath: path }), (ro) =>
-            readKv(
-              http.client,
-              { mount: options.mountPoint, path, kvVersion, version: options.version },
-              withToken(ro),
-            ),
-          ),
-        ),
-      );
+      // KV paths and dynamic secrets in parallel: still one round trip after the login.
+      [reads, leases] = await Promise.all([
+        ops.readKvAll(session.token, kvVersion, policy),
+        Promise.all(options.lifecycle.dynamic.map((spec) => ops.readDynamic(session.token, spec, policy))),
+      ]);
     } finally {
       // One failed read fails the start-up: stop the siblings' retries.
       cancel.abort();
     }
     this.kvSecrets = reads;
-
-    const merged = mergeInOrder(
-      reads.map((r) =>
-        convertSecretData(r.data, `${options.mountPoint}/${r.path}`, options.keyTransform, options.keyPrefix),
-      ),
-    );
+    this.kvValues = this.convertKv(reads);
+    for (const lease of leases) this.dynamicValues.set(lease.spec.path, lease.values);
+    const merged = this.compose();
     const missing = missingKeys(options.required, merged);
     if (missing.length > 0) {
+      // Leases issued for this failed start-up are nobody's: give them back.
+      await Promise.all(
+        leases.map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
+      );
       throw new VaultSecretError(
         'VAULT_REQUIRED_KEYS_MISSING',
         `required keys missing from Vault: ${missing.join(', ')} (read ${options.paths.map((p) => `${options.mountPoint}/${p}`).join(', ')}): add them in Vault or fix VAULT_PATH`,
@@ -242,6 +250,7 @@ export class VaultSecretManager {
     let injectNote = 'not injected (inject: false)';
     if (options.inject) {
       const { injected, kept } = injectSecrets(options.env, merged, options.override);
+      for (const key of injected) this.injectedKeys.add(key);
       injectNote =
         kept.length > 0
           ? `${injected.length} injected, ${kept.length} kept (override: false)`
@@ -255,9 +264,139 @@ export class VaultSecretManager {
       loaded_at: new Date().toISOString(),
       last_error: null,
     });
+    this.startAfterLoad(options, ops, kvVersion, leases);
     this.log.info(
       `loaded ${keys.length} keys from ${reads.length} path(s) via ${auth.name} auth in ${Date.now() - started} ms, ${injectNote}: ${describeKeys(keys)}`,
     );
     return this.getAll();
+  }
+
+  private updateTokenStatus(session: AuthSession): void {
+    this.store.update({
+      authenticated: true,
+      token_expires_at:
+        session.leaseDuration > 0
+          ? new Date(session.obtainedAt + session.leaseDuration * 1000).toISOString()
+          : null,
+    });
+  }
+
+  private convertKv(reads: KvSecret[]): Record<string, string> {
+    const options = this.options as ResolvedOptions;
+    return mergeInOrder(
+      reads.map((r) =>
+        convertSecretData(r.data, `${options.mountPoint}/${r.path}`, options.keyTransform, options.keyPrefix),
+      ),
+    );
+  }
+
+  /** KV paths in order (later wins), then dynamic secrets in order. */
+  private compose(): Record<string, string> {
+    return mergeInOrder([this.kvValues, ...this.dynamicValues.values()]);
+  }
+
+  /** Start-up only: revoke the token. Refresh or dynamic: keep everything fresh in the background. */
+  private startAfterLoad(
+    options: ResolvedOptions,
+    ops: VaultOps,
+    kvVersion: 1 | 2,
+    leases: DynamicLease[],
+  ): void {
+    this.ops = ops;
+    const { lifecycle } = options;
+    if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) {
+      if (lifecycle.revokeToken && this.session) {
+        const token = this.session.token;
+        this.pendingRevoke = ops
+          .revokeSelf(token, this.backgroundPolicy())
+          .then(() => this.log.debug('token revoked after start-up (VAULT_REVOKE_TOKEN)'))
+          .catch((error: unknown) =>
+            this.log.warn(
+              `could not revoke the token after start-up (${toLastError(error).code}); it expires at its TTL`,
+            ),
+          )
+          .finally(() => this.http?.close());
+        this.store.update({ token_expires_at: null });
+      } else {
+        this.http?.close();
+      }
+      return;
+    }
+    this.background = new Background({
+      ops,
+      log: this.log,
+      kvVersion,
+      refreshIntervalMs: lifecycle.refreshIntervalMs,
+      timeoutMs: options.timeoutMs,
+      retryDelayMs: options.retryDelayMs,
+      session: () => this.session as AuthSession,
+      setSession: (session) => {
+        this.session = session;
+        this.updateTokenStatus(session);
+      },
+      applyKv: (reads) => {
+        this.kvSecrets = reads;
+        this.kvValues = this.convertKv(reads);
+        this.publish('refresh');
+      },
+      applyDynamic: (lease) => {
+        this.dynamicValues.set(lease.spec.path, lease.values);
+        const keys = this.publish('rotation');
+        this.rotationsSubject.next({
+          path: lease.spec.path,
+          keys,
+          values: Object.freeze({ ...lease.values }),
+          at: new Date().toISOString(),
+        });
+      },
+      degraded: (error) => {
+        if (this.getStatus().state !== 'failed') this.store.update({ state: 'degraded', last_error: error });
+      },
+      recovered: () => this.store.update({ state: 'ready', last_error: null }),
+      expired: (error) => this.store.update({ state: 'failed', last_error: error }),
+    });
+    this.background.start(leases);
+  }
+
+  /** Applies the composed secrets to the record and the env; publishes the changed key names. */
+  private publish(reason: SecretChangeEvent['reason']): string[] {
+    const options = this.options as ResolvedOptions;
+    const next = this.compose();
+    const changed = diffKeys(this.secrets, next);
+    if (changed.length === 0) return changed;
+    if (options.inject) {
+      for (const key of changed) {
+        const owned = this.injectedKeys.has(key) || options.override || options.env[key] === undefined;
+        if (!owned) continue;
+        if (key in next) {
+          options.env[key] = next[key];
+          this.injectedKeys.add(key);
+        } else {
+          delete options.env[key];
+          this.injectedKeys.delete(key);
+        }
+      }
+    }
+    this.secrets = Object.freeze(Object.assign(Object.create(null), next) as Record<string, string>);
+    this.store.update({ keys: Object.keys(next).length, loaded_at: new Date().toISOString() });
+    this.log.info(`${reason}: ${changed.length} key(s) changed: ${describeKeys(changed)}`);
+    this.changesSubject.next({ reason, keys: changed, at: new Date().toISOString() });
+    return changed;
+  }
+
+  private backgroundPolicy(): RetryPolicy {
+    return singleAttemptPolicy((this.options as ResolvedOptions).timeoutMs);
+  }
+
+  /** On close: revoke dynamic leases, and the token when this manager logged in for it. */
+  private async releaseHeld(): Promise<void> {
+    const options = this.options;
+    if (!this.ops || !this.session || !options || !this.background) return;
+    const ops = this.ops;
+    const token = this.session.token;
+    await Promise.all(this.background.heldLeases().map((lease) => this.background?.revokeLease(lease)));
+    if (options.authMethod !== 'token') {
+      await ops.revokeSelf(token, this.backgroundPolicy()).catch(() => undefined);
+    }
   }
 }

@@ -3,6 +3,7 @@
  * Options win over the environment. Every bad value is a VaultConfigurationError that names the
  * environment variable (and the option), and never echoes a token or secret id.
  */
+import { resolveLifecycle, type DynamicSecretSpec, type ResolvedLifecycle } from './lifecycle/options';
 import { VaultConfigurationError } from './errors';
 import type { AuthMethodName, VaultLogger } from './types';
 
@@ -74,6 +75,12 @@ export interface VaultOptions {
    * turn it off: they reject bootstrap with the error and the app reports it once.
    */
   logStartupFailure?: boolean;
+  /** Re-read every path on this interval (`VAULT_REFRESH_INTERVAL`: `30s`, `15m`, `1h`, seconds). */
+  refreshInterval?: number | string;
+  /** Revoke the token after start-up (`VAULT_REVOKE_TOKEN`). Default: true unless refresh/dynamic or token auth. */
+  revokeToken?: boolean;
+  /** Dynamic secrets with leases (`VAULT_DYNAMIC`, JSON), renewed and rotated in the background. */
+  dynamic?: DynamicSecretSpec[];
   /** The environment to read options from and inject into. Default process.env. */
   env?: EnvRecord;
 }
@@ -110,6 +117,7 @@ export interface ResolvedOptions {
   override: boolean;
   logger: VaultLogger | false | undefined;
   env: EnvRecord;
+  lifecycle: ResolvedLifecycle;
 }
 
 function fail(setting: string, option: string, problem: string): never {
@@ -403,5 +411,6 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
     override: o.override ?? true,
     logger: o.logger,
     env,
+    lifecycle: resolveLifecycle(o, (value, name) => pick(value, env, name), parseStrictBoolean, authMethod),
   };
 }

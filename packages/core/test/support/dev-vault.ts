@@ -70,6 +70,8 @@ export async function startHarness(): Promise<Harness> {
       tokenPath,
       retryDelay: 0.01,
       logger,
+      // These suites count start-up requests exactly; revoke-after-load is covered in lifecycle tests.
+      revokeToken: false,
       ...extra,
     }),
     async close() {

@@ -1,0 +1,155 @@
+/**
+ * The Vault calls the manager makes, each one step under the retry policy with its failure mapped to
+ * a typed error. Start-up and the background timers share them.
+ */
+import type { AuthMethod, AuthSession } from '../auth';
+import { VaultSecretError } from '../errors';
+import type { FailureContext } from '../error-mapping';
+import type { VaultHttpClient } from '../http-client';
+import { readKv, type KvSecret } from '../kv';
+import type { ResolvedOptions } from '../options';
+import type { RetryPolicy } from '../retry';
+import { toEnvValue, assertValidKey } from '../values';
+import { vaultCall } from '../vault-call';
+import type { DynamicSecretSpec } from './options';
+
+/** A dynamic secret as read: its lease and its values mapped onto keys. */
+export interface DynamicLease {
+  spec: DynamicSecretSpec;
+  leaseId: string;
+  /** Seconds granted at issue. */
+  duration: number;
+  renewable: boolean;
+  expiresAt: number;
+  values: Record<string, string>;
+}
+
+export interface VaultOps {
+  login(policy: RetryPolicy): Promise<AuthSession>;
+  readKvAll(token: string, kvVersion: 1 | 2, policy: RetryPolicy): Promise<KvSecret[]>;
+  readDynamic(token: string, spec: DynamicSecretSpec, policy: RetryPolicy): Promise<DynamicLease>;
+  renewSelf(token: string, incrementSeconds: number, policy: RetryPolicy): Promise<AuthSession>;
+  revokeSelf(token: string, policy: RetryPolicy): Promise<void>;
+  renewLease(token: string, leaseId: string, incrementSeconds: number, policy: RetryPolicy): Promise<number>;
+  revokeLease(token: string, leaseId: string, policy: RetryPolicy): Promise<void>;
+}
+
+function mapDynamic(spec: DynamicSecretSpec, data: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  const fields = spec.keys ? Object.keys(spec.keys) : Object.keys(data);
+  for (const field of fields) {
+    const key = spec.keys?.[field] ?? field;
+    assertValidKey(key, spec.path);
+    if (data[field] === undefined) {
+      throw new VaultSecretError(
+        'VAULT_RESPONSE_INVALID',
+        `Vault's answer for ${spec.path} has no field "${field}": check the "keys" mapping of VAULT_DYNAMIC`,
+        { setting: 'VAULT_DYNAMIC', keys: [key] },
+      );
+    }
+    values[key] = toEnvValue(data[field]);
+  }
+  return values;
+}
+
+export function createVaultOps(
+  http: VaultHttpClient,
+  auth: AuthMethod,
+  options: ResolvedOptions,
+  context: (extra: Partial<FailureContext>) => FailureContext,
+): VaultOps {
+  const withToken = (token: string, ro: Record<string, unknown>) => ({
+    ...ro,
+    headers: { 'X-Vault-Token': token },
+  });
+  const step = <T>(
+    policy: RetryPolicy,
+    extra: Partial<FailureContext>,
+    fn: (ro: Record<string, unknown>) => Promise<T>,
+  ) => vaultCall(http, policy, context(extra), fn);
+
+  return {
+    login: (policy) =>
+      step(
+        policy,
+        { phase: 'login', loginHint: auth.loginHint, authMountSetting: auth.authMountSetting },
+        (ro) => auth.login(http.client, ro),
+      ),
+
+    readKvAll: (token, kvVersion, policy) =>
+      Promise.all(
+        options.paths.map((path) =>
+          step(policy, { phase: 'read', secretPath: path }, (ro) =>
+            readKv(
+              http.client,
+              { mount: options.mountPoint, path, kvVersion, version: options.version },
+              withToken(token, ro),
+            ),
+          ),
+        ),
+      ),
+
+    async readDynamic(token, spec, policy) {
+      const body = (await step(policy, { phase: 'read', secretPath: spec.path }, (ro) =>
+        http.client.read(spec.path, withToken(token, ro)),
+      )) as { lease_id?: unknown; lease_duration?: unknown; renewable?: unknown; data?: unknown } | null;
+      const data = body?.data;
+      if (!body || typeof body.lease_id !== 'string' || typeof data !== 'object' || data === null) {
+        throw new VaultSecretError(
+          'VAULT_RESPONSE_INVALID',
+          `Vault's answer for ${spec.path} has no lease or data: check VAULT_DYNAMIC names a dynamic-secret path`,
+          { setting: 'VAULT_DYNAMIC' },
+        );
+      }
+      const duration = typeof body.lease_duration === 'number' ? body.lease_duration : 0;
+      return {
+        spec,
+        leaseId: body.lease_id,
+        duration,
+        renewable: body.renewable === true,
+        expiresAt: Date.now() + duration * 1000,
+        values: mapDynamic(spec, data as Record<string, unknown>),
+      };
+    },
+
+    async renewSelf(token, incrementSeconds, policy) {
+      const body = (await step(policy, { phase: 'login' }, (ro) =>
+        http.client.write(
+          'auth/token/renew-self',
+          { increment: `${incrementSeconds}s` },
+          withToken(token, ro),
+        ),
+      )) as { auth?: { lease_duration?: number; renewable?: boolean } };
+      const lease = body?.auth?.lease_duration ?? 0;
+      return {
+        token,
+        leaseDuration: lease,
+        renewable: body?.auth?.renewable === true,
+        obtainedAt: Date.now(),
+      };
+    },
+
+    async revokeSelf(token, policy) {
+      await step(policy, { phase: 'login' }, (ro) =>
+        http.client.write('auth/token/revoke-self', {}, withToken(token, ro)),
+      );
+    },
+
+    async renewLease(token, leaseId, incrementSeconds, policy) {
+      const body = (await step(policy, { phase: 'read', secretPath: 'sys/leases/renew' }, (ro) =>
+        http.client.write(
+          'sys/leases/renew',
+          { lease_id: leaseId, increment: incrementSeconds },
+          withToken(token, ro),
+        ),
+      )) as { lease_duration?: number };
+      return typeof body?.lease_duration === 'number' ? body.lease_duration : 0;
+    },
+
+    async revokeLease(token, leaseId, policy) {
+      await step(policy, { phase: 'read', secretPath: 'sys/leases/revoke' }, (ro) =>
+        http.client.write('sys/leases/revoke', { lease_id: leaseId }, withToken(token, ro)),
+      );
+    },
+  };
+}
