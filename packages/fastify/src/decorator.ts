@@ -11,6 +11,7 @@ export function createVaultDecorator(manager: VaultSecretManager): VaultDecorato
     get_status: () => manager.getStatus(),
     status$: manager.status$,
     changes$: manager.changes$,
+    rotations$: manager.rotations$,
     manager,
   };
 }

@@ -1,4 +1,10 @@
-import type { SecretChangeEvent, VaultOptions, VaultSecretManager, VaultStatus } from '@vault-config/core';
+import type {
+  SecretChangeEvent,
+  SecretRotationEvent,
+  VaultOptions,
+  VaultSecretManager,
+  VaultStatus,
+} from '@vault-config/core';
 import type { Observable } from 'rxjs';
 
 export interface VaultPluginOptions extends VaultOptions {
@@ -25,6 +31,8 @@ export interface VaultDecorator {
   get_status(): VaultStatus;
   readonly status$: Observable<VaultStatus>;
   readonly changes$: Observable<SecretChangeEvent>;
+  /** New dynamic credentials, with their values, so the app can swap its connection pool. */
+  readonly rotations$: Observable<SecretRotationEvent>;
   /** The underlying core manager, for anything the decorator does not cover. */
   readonly manager: VaultSecretManager;
 }

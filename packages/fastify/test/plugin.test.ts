@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
+import { firstValueFrom, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '@vault-config/core';
 import { vaultPlugin } from '../src';
@@ -109,6 +110,20 @@ describe('vaultPlugin against the dev server', () => {
     await expect(small.ready()).rejects.toBeInstanceOf(VaultSecretError);
     expect(Date.now() - started).toBeLessThan(1_500);
     await small.close();
+  });
+
+  it('a refresh updates app.vault and the env, and publishes the changed names', async () => {
+    await app.register(vaultPlugin, fx.options({ refreshInterval: 0.2 }));
+    await app.ready();
+    const change = firstValueFrom(app.vault.changes$.pipe(timeout(5_000)));
+    fx.vault.writeSecret('kv', 'ACME/DEV/MYAPP', {
+      DATABASE_URL: 'postgres://new',
+      API_KEY: 'k2',
+      JWT_SECRET: 'j',
+    });
+    expect((await change).keys).toEqual(expect.arrayContaining(['DATABASE_URL', 'API_KEY', 'JWT_SECRET']));
+    expect(app.vault.get('DATABASE_URL')).toBe('postgres://new');
+    expect(fx.env.DATABASE_URL).toBe('postgres://new');
   });
 
   it('onClose closes the manager: the status observable completes', async () => {

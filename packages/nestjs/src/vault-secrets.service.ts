@@ -1,5 +1,10 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { SecretChangeEvent, VaultSecretManager, VaultStatus } from '@vault-config/core';
+import type {
+  SecretChangeEvent,
+  SecretRotationEvent,
+  VaultSecretManager,
+  VaultStatus,
+} from '@vault-config/core';
 import type { Observable } from 'rxjs';
 import { VAULT_SECRET_MANAGER } from './constants';
 
@@ -31,6 +36,11 @@ export class VaultSecrets implements OnModuleDestroy {
 
   get changes$(): Observable<SecretChangeEvent> {
     return this.manager.changes$;
+  }
+
+  /** New dynamic credentials, with their values, so the app can swap its connection pool. */
+  get rotations$(): Observable<SecretRotationEvent> {
+    return this.manager.rotations$;
   }
 
   /** `app.close()` stops every timer the core started. */

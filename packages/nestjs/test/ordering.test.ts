@@ -7,6 +7,7 @@ import 'reflect-metadata';
 import { Inject, Injectable, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
+import { firstValueFrom, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultSecretError } from '@vault-config/core';
 import { VaultConfigModule, VaultSecrets, type VaultModuleOptions } from '../src';
@@ -147,6 +148,20 @@ describe('VaultConfigModule ordering', () => {
     await expect(failing).rejects.toBeInstanceOf(VaultSecretError);
     await expect(failing).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
     expect(process.env.DATABASE_URL).toBeUndefined();
+  });
+
+  it('a refresh reaches ConfigService.get and VaultSecrets, with the changed names', async () => {
+    const app = await boot([VaultConfigModule.forRoot({ ...options, refreshInterval: 0.2 }), CONFIG()]);
+    const change = firstValueFrom(app.get(VaultSecrets).changes$.pipe(timeout(5_000)));
+    fx.vault.writeSecret('kv', 'ACME/DEV/MYAPP', {
+      DATABASE_URL: 'postgres://new',
+      API_KEY: 'k',
+      JWT_SECRET: 'j',
+    });
+    expect((await change).keys).toContain('DATABASE_URL');
+    expect(app.get(ConfigService).get('DATABASE_URL')).toBe('postgres://new');
+    expect(app.get(VaultSecrets).get('DATABASE_URL')).toBe('postgres://new');
+    await app.close();
   });
 
   it('app.close() closes the manager: the status observable completes', async () => {

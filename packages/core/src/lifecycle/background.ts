@@ -178,16 +178,21 @@ export class Background {
     const remaining = lease.expiresAt - Date.now();
     if (lease.renewable) this.at(remaining * RENEW_AT, () => this.renewLease(lease));
     else this.at(remaining * RENEW_AT, () => this.rotate(lease));
-    // Readiness goes down only if this lease really expires with nothing in its place.
-    this.at(remaining, async () => {
-      if (this.leases.get(lease.spec.path) === lease) {
-        this.host.expired({
-          name: 'VaultSecretError',
-          code: 'VAULT_LEASE_FAILED',
-          message: `the lease of ${lease.spec.path} expired and no new credentials could be fetched`,
-          at: new Date().toISOString(),
-        });
-      }
+    this.watchExpiry(lease);
+  }
+
+  /** Readiness goes down only if this lease really expires with nothing in its place. */
+  private watchExpiry(lease: DynamicLease): void {
+    this.at(lease.expiresAt - Date.now(), async () => {
+      if (this.leases.get(lease.spec.path) !== lease) return;
+      // Renewed since this timer was set: watch the new expiry instead.
+      if (lease.expiresAt > Date.now()) return this.watchExpiry(lease);
+      this.host.expired({
+        name: 'VaultSecretError',
+        code: 'VAULT_LEASE_FAILED',
+        message: `the lease of ${lease.spec.path} expired and no new credentials could be fetched`,
+        at: new Date().toISOString(),
+      });
     });
   }
 

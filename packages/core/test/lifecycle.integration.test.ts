@@ -1,0 +1,199 @@
+/**
+ * After start-up, against the dev server with TTLs of seconds: revoke-after-load, refresh, degraded
+ * and recovery, token re-login with a rotated token file, lease renewal, rotation at max TTL, and
+ * nothing left running after close().
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { firstValueFrom, timeout } from 'rxjs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VaultSecretManager } from '../src';
+import { AUTH_MOUNT, NS, PATH, ROLE, SA, startHarness, type Harness } from './support/dev-vault';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+const paths = () => h.server.requests.map((r) => `${r.method} ${r.path} ${r.status}`);
+const until = async (check: () => boolean, ms: number, what: string) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+function withDatabase(defaultTtl: number, maxTtl: number): void {
+  h.server.configureDatabaseRole('app', { default_ttl: defaultTtl, max_ttl: maxTtl });
+  h.server.writePolicy(
+    'myapp-dev-read',
+    [
+      'path "kv/data/ACME/*" { capabilities = ["read"] }',
+      'path "database/creds/app" { capabilities = ["read"] }',
+      'path "sys/leases/revoke" { capabilities = ["update"] }',
+    ].join('\n'),
+  );
+}
+const DYNAMIC = [{ path: 'database/creds/app', keys: { username: 'DB_USER', password: 'DB_PASSWORD' } }];
+
+describe('start-up only (default)', () => {
+  it('revokes the token it logged in for, after loading', async () => {
+    const m = new VaultSecretManager(h.options({ revokeToken: undefined }));
+    await m.initialize();
+    await m.close();
+    expect(paths()).toContain('POST /v1/auth/token/revoke-self 204');
+    expect(m.getStatus().token_expires_at).toBeNull();
+  });
+
+  it('keeps a token handed to it (token auth) and one it is told to keep', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'] });
+    const m = new VaultSecretManager(h.options({ revokeToken: undefined, authMethod: 'token', token }));
+    await m.initialize();
+    await m.close();
+    const kept = new VaultSecretManager(
+      h.options({ env: { VAULT_REVOKE_TOKEN: 'false' }, revokeToken: undefined }),
+    );
+    await kept.initialize();
+    await kept.close();
+    expect(paths().filter((p) => p.includes('revoke-self'))).toEqual([]);
+    const res = await fetch(`${h.server.address}/v1/auth/token/lookup-self`, {
+      headers: { 'X-Vault-Token': token },
+    });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe('refresh', () => {
+  it('picks up a changed secret, publishes the key names and updates the env', async () => {
+    const env: Record<string, string | undefined> = {};
+    const m = new VaultSecretManager(h.options({ env, refreshInterval: 0.2 }));
+    await m.initialize();
+    const event = firstValueFrom(m.changes$.pipe(timeout(5_000)));
+    h.server.writeSecret('kv', PATH, { API_KEY: 'rotated-api-key', DATABASE_URL: 'postgres://x' });
+    const change = await event;
+    expect(change.reason).toBe('refresh');
+    expect(change.keys).toEqual(expect.arrayContaining(['API_KEY', 'DATABASE_URL', 'PORT']));
+    expect(JSON.stringify(change)).not.toContain('rotated-api-key');
+    expect(m.get('API_KEY')).toBe('rotated-api-key');
+    expect(env.API_KEY).toBe('rotated-api-key');
+    expect(env.PORT).toBeUndefined(); // removed in Vault, removed from the env we filled
+    await m.close();
+  });
+
+  it('a sealed Vault during refresh keeps the last good secrets, shows degraded, then recovers', async () => {
+    const m = new VaultSecretManager(h.options({ refreshInterval: 0.2, retryDelay: 0.05 }));
+    await m.initialize();
+    const before = m.getAll();
+    h.server.seal();
+    await until(() => m.getStatus().state === 'degraded', 5_000, 'degraded');
+    expect(m.getStatus().last_error).toMatchObject({ code: 'VAULT_SEALED' });
+    expect(m.getAll()).toEqual(before);
+    h.server.unseal();
+    await until(() => m.getStatus().state === 'ready', 5_000, 'ready again');
+    expect(m.getStatus().last_error).toBeNull();
+    await m.close();
+  });
+});
+
+describe('token lifetime', () => {
+  it('logs in again when the token cannot be renewed, re-reading a rotated token file', async () => {
+    h.server.writeKubernetesRole(AUTH_MOUNT, ROLE, {
+      bound_service_account_names: [SA],
+      bound_service_account_namespaces: [NS],
+      token_policies: ['myapp-dev-read'],
+      token_ttl: 3,
+      token_max_ttl: 3,
+    });
+    // Valid now (Vault allows 60 s of clock skew), invalid within a second: the re-login, due at two
+    // thirds of the 3 s TTL, succeeds only if it reads the file again.
+    h.server.writeServiceAccountTokenFile(h.tokenPath, {
+      namespace: NS,
+      serviceAccount: SA,
+      ttlSeconds: -59,
+    });
+    const m = new VaultSecretManager(h.options({ refreshInterval: 30 }));
+    await m.initialize();
+    const firstExpiry = m.getStatus().token_expires_at;
+    h.server.writeServiceAccountTokenFile(h.tokenPath, { namespace: NS, serviceAccount: SA });
+    await until(
+      () => h.server.requests.filter((r) => r.path.endsWith('/login') && r.status === 200).length >= 2,
+      5_000,
+      'a second successful login',
+    );
+    await until(() => m.getStatus().token_expires_at !== firstExpiry, 2_000, 'a new token expiry');
+    expect(m.getStatus().state).toBe('ready');
+    expect(h.server.requests.filter((r) => r.path.endsWith('/login') && r.status !== 200)).toEqual([]);
+    await m.close();
+  });
+});
+
+describe('dynamic secrets', () => {
+  it('renews the lease at about two thirds of its duration', async () => {
+    withDatabase(3, 60);
+    const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC }));
+    await m.initialize();
+    expect(m.get('DB_USER')).toMatch(/^v-/);
+    await until(() => paths().some((p) => p === 'POST /v1/sys/leases/renew 200'), 4_000, 'a lease renewal');
+    const renewAt = h.server.requests.find((r) => r.path === '/v1/sys/leases/renew')!.start;
+    const readAt = h.server.requests.find((r) => r.path === '/v1/database/creds/app')!.end;
+    expect(renewAt - readAt).toBeGreaterThan(1_500);
+    expect(renewAt - readAt).toBeLessThan(2_600);
+    await m.close();
+    expect(paths()).toContain('POST /v1/sys/leases/revoke 204');
+  });
+
+  it('rotates before the max TTL: new credentials, a rotation event with values, old lease revoked', async () => {
+    withDatabase(2, 3);
+    const env: Record<string, string | undefined> = {};
+    const m = new VaultSecretManager(h.options({ env, dynamic: DYNAMIC }));
+    await m.initialize();
+    const firstUser = m.get('DB_USER');
+    const rotation = await firstValueFrom(m.rotations$.pipe(timeout(6_000)));
+    expect(rotation.path).toBe('database/creds/app');
+    expect(rotation.values.DB_USER).not.toBe(firstUser);
+    expect(rotation.values.DB_USER).toBe(m.get('DB_USER'));
+    expect(env.DB_PASSWORD).toBe(rotation.values.DB_PASSWORD);
+    expect(m.getStatus().state).toBe('ready');
+    await until(() => paths().includes('POST /v1/sys/leases/revoke 204'), 4_000, 'the old lease revoked');
+    await m.close();
+  });
+
+  it('readiness goes down only when a lease expires with no replacement', async () => {
+    withDatabase(1, 1);
+    const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, retryDelay: 0.05 }));
+    await m.initialize();
+    h.server.seal(); // no new credentials can be fetched
+    await until(() => m.getStatus().state === 'failed', 4_000, 'failed');
+    expect(m.getStatus().last_error).toMatchObject({ code: 'VAULT_LEASE_FAILED' });
+    h.server.unseal();
+    await m.close();
+  });
+});
+
+describe('close()', () => {
+  const dist = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
+  it.skipIf(!existsSync(dist))('leaves nothing running: the process exits by itself', async () => {
+    withDatabase(30, 60);
+    const options = { ...h.options({ refreshInterval: 1, dynamic: DYNAMIC }), logger: undefined, env: {} };
+    const script = `
+      const { VaultSecretManager } = require(${JSON.stringify(dist)});
+      const m = new VaultSecretManager({ ...${JSON.stringify(options)}, logger: false });
+      m.initialize().then(() => m.close()).then(() => console.log('closed'));
+    `;
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await Promise.race([
+      new Promise<number | null>((r) => child.on('exit', r)),
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 8_000)),
+    ]);
+    if (code === 'hung') child.kill('SIGKILL');
+    expect(code, out).toBe(0);
+    expect(out).toContain('closed');
+    expect(paths()).toContain('POST /v1/sys/leases/revoke 204');
+  });
+});
