@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { DatabaseBackend } from './database';
+import { postgresDatabaseBackend } from './postgres-backend';
 import { DEFAULT_ISSUER } from './jwt';
 import { writeAppRole } from './routes/approle';
 import { newK8sMount } from './routes/sys';
@@ -25,7 +26,10 @@ function requireMount<T>(map: Map<string, T>, mount: string, kind: string): T {
 
 /** Starts an in-process Vault-API-compatible server on 127.0.0.1. */
 export async function startVaultDevServer(options: StartOptions = {}): Promise<VaultDevServer> {
-  const state = new DevState(options.databaseBackend);
+  const backend =
+    options.databaseBackend ??
+    (options.databaseUrl ? postgresDatabaseBackend(options.databaseUrl) : undefined);
+  const state = new DevState(backend);
   const front = new HttpFront(state);
   const rootToken = options.rootToken ?? newTokenId();
   state.tokens.create({
