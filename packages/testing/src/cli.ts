@@ -61,15 +61,16 @@ async function main(): Promise<void> {
     });
   }
 
-  process.stdout.write(
-    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile })}\n`,
-  );
-
+  // Handlers first: whoever reads the line may signal at once.
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+
+  process.stdout.write(
+    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {
