@@ -3,6 +3,7 @@
  * Two sequential round trips on the happy path (token auth: one). Nothing is injected unless every
  * step succeeded.
  */
+import { setMaxListeners } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
 import { createAuthMethod, type AuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
@@ -176,6 +177,8 @@ export class VaultSecretManager {
   private async loadFromVault(options: ResolvedOptions, started: number): Promise<SecretsRecord> {
     const deadline = started + options.startupTimeoutMs;
     const cancel = new AbortController();
+    // Every parallel read listens on this signal; many paths are expected, not a leak.
+    setMaxListeners(0, cancel.signal);
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries,
       baseDelayMs: options.retryDelayMs,
