@@ -98,6 +98,23 @@ describe('refresh', () => {
   });
 });
 
+describe('token revoked mid-life', () => {
+  it('a refresh with a revoked token shows degraded and keeps the last good secrets', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'] });
+    const m = new VaultSecretManager(
+      h.options({ authMethod: 'token', token, refreshInterval: 0.2, retryDelay: 0.05 }),
+    );
+    await m.initialize();
+    const before = m.getAll();
+    h.server.revokeToken(token);
+    await until(() => m.getStatus().state === 'degraded', 5_000, 'degraded');
+    expect(m.getStatus().last_error?.code).toBe('VAULT_ACCESS_DENIED');
+    expect(m.getAll()).toEqual(before);
+    expect(JSON.stringify(m.getStatus())).not.toContain(token);
+    await m.close();
+  });
+});
+
 describe('token lifetime', () => {
   it('logs in again when the token cannot be renewed, re-reading a rotated token file', async () => {
     h.server.writeKubernetesRole(AUTH_MOUNT, ROLE, {
