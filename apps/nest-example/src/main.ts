@@ -1,14 +1,11 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { isVaultError } from '@vault-config/core';
+import { startupErrorLine } from '@vault-config/core';
 import { VaultBootstrapLogger } from '@vault-config/nestjs';
 
 /** One clear line (class, code, what to check), never a stack trace or a secret. */
 function reportAndExit(error: unknown): never {
-  const line = isVaultError(error)
-    ? error.toLogLine()
-    : `${error instanceof Error ? error.name : 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${startupErrorLine(error)}\n`);
   process.exit(1);
 }
 

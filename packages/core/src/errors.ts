@@ -103,3 +103,13 @@ export class VaultSecretError extends VaultError {}
 export function isVaultError(value: unknown): value is VaultError {
   return hasBrand(value, 'VaultError');
 }
+
+/**
+ * The one line an app prints when start-up fails: `Class [CODE]: what to check` for a VaultError,
+ * `Name: message` otherwise. Never a stack trace.
+ */
+export function startupErrorLine(error: unknown): string {
+  if (isVaultError(error)) return error.toLogLine();
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return `Error: ${String(error)}`;
+}

@@ -5,6 +5,7 @@ import {
   VaultError,
   VaultSecretError,
   isVaultError,
+  startupErrorLine,
 } from '../src/errors';
 
 describe('VaultError classes', () => {
@@ -38,5 +39,14 @@ describe('VaultError classes', () => {
     expect(foreign).toBeInstanceOf(VaultSecretError);
     expect(foreign).toBeInstanceOf(VaultError);
     expect(foreign).not.toBeInstanceOf(VaultConfigurationError);
+  });
+
+  it('startupErrorLine: class, code and message for a VaultError; name and message otherwise', () => {
+    const err = new VaultSecretError('VAULT_SECRET_NOT_FOUND', 'no secret at kv/X: check VAULT_PATH');
+    expect(startupErrorLine(err)).toBe(
+      'VaultSecretError [VAULT_SECRET_NOT_FOUND]: no secret at kv/X: check VAULT_PATH',
+    );
+    expect(startupErrorLine(new TypeError('boom'))).toBe('TypeError: boom');
+    expect(startupErrorLine('plain')).toBe('Error: plain');
   });
 });
