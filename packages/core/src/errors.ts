@@ -21,6 +21,7 @@ export type VaultErrorCode =
   | 'VAULT_STANDBY'
   | 'VAULT_TLS'
   | 'VAULT_NOT_INITIALIZED'
+  | 'VAULT_CLOSED'
   // VaultAuthenticationError
   | 'VAULT_TOKEN_FILE_MISSING'
   | 'VAULT_TOKEN_FILE_EMPTY'
@@ -28,6 +29,7 @@ export type VaultErrorCode =
   | 'VAULT_LOGIN_REJECTED'
   | 'VAULT_AUTH_MOUNT_NOT_FOUND'
   | 'VAULT_AUTH_RESPONSE_INVALID'
+  | 'VAULT_TOKEN_EXPIRED'
   // VaultSecretError
   | 'VAULT_SECRET_NOT_FOUND'
   | 'VAULT_ACCESS_DENIED'

@@ -1,65 +1,80 @@
 /**
- * VaultSecretManager: options → auth → read (all paths in parallel) → validate → inject → status.
- * Two sequential round trips on the happy path (token auth: one). Nothing is injected unless every
- * step succeeded.
+ * VaultSecretManager, the public face: the loader (options → auth → read, all paths in parallel →
+ * validate → inject → status) and, after start-up, the supervisor that keeps things fresh. Two
+ * sequential round trips on the happy path (token auth: one). Nothing is injected unless every step
+ * succeeded, and a failed or cancelled start-up gives back every lease and token it obtained.
  */
 import { setMaxListeners } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
-import { createAuthMethod, type AuthMethod, type AuthSession } from './auth';
+import { createAuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import type { FailureContext } from './error-mapping';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
-import { injectSecrets } from './inject';
 import { detectKvVersion, type KvSecret } from './kv';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
 import type { RetryPolicy } from './retry';
+import { SecretState, type SecretsRecord } from './secret-state';
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
 import { vaultCall } from './vault-call';
-import { Background, singleAttemptPolicy } from './lifecycle/background';
-import { diffKeys } from './lifecycle/diff';
+import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
+import type { Handover } from './lifecycle/rotation-handover';
+import { Supervisor } from './lifecycle/supervisor';
+import { Backoff } from './lifecycle/timing';
 import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
 
-export type SecretsRecord = Readonly<Record<string, string>>;
+export type { SecretsRecord } from './secret-state';
 
-const EMPTY: SecretsRecord = Object.freeze({});
+/** One attempt bounded by the request timeout: background steps retry with their own backoff. */
+export function singleAttemptPolicy(timeoutMs: number): RetryPolicy {
+  return {
+    maxRetries: 0,
+    baseDelayMs: 0,
+    maxDelayMs: 0,
+    deadline: Date.now() + timeoutMs + 1000,
+    attemptTimeoutMs: timeoutMs,
+  };
+}
+
+const closedError = () =>
+  new VaultConfigurationError(
+    'VAULT_CLOSED',
+    'the manager was closed before its secrets were loaded: nothing was injected (create a new VaultSecretManager to load again)',
+  );
 
 export class VaultSecretManager {
   /** Live status; replays the current value to new subscribers. */
   readonly status$: Observable<VaultStatus>;
-  /** Names of keys changed by a refresh or rotation (issue 6 publishes here). */
+  /** Names of keys changed by a refresh, a rotation, or a load that succeeded in the background. */
   readonly changes$: Observable<SecretChangeEvent>;
+  /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
+  readonly rotations$: Observable<SecretRotationEvent>;
 
   protected readonly options: ResolvedOptions | undefined;
   protected readonly log: CoreLogger;
   protected readonly store: StatusStore;
-  protected readonly changesSubject = new Subject<SecretChangeEvent>();
-  /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
-  readonly rotations$: Observable<SecretRotationEvent>;
-  protected readonly rotationsSubject = new Subject<SecretRotationEvent>();
-  private kvValues: Record<string, string> = {};
-  /** Dynamic-secret values by path, in the order of the `dynamic` option. */
-  private readonly dynamicValues = new Map<string, Record<string, string>>();
-  /** Keys this manager wrote into the env (so a refresh may update or remove them). */
-  private readonly injectedKeys = new Set<string>();
-  private background: Background | undefined;
+  private readonly changesSubject = new Subject<SecretChangeEvent>();
+  private readonly rotationsSubject = new Subject<SecretRotationEvent>();
+  private readonly clock: Clock;
+  private readonly random: RandomSource;
+  private readonly configError: VaultError | undefined;
+  private readonly logStartupFailure: boolean;
+  private state: SecretState | undefined;
+  private http: VaultHttpClient | undefined;
   private ops: VaultOps | undefined;
+  private session: AuthSession | undefined;
+  private supervisor: Supervisor | undefined;
+  private initPromise: Promise<SecretsRecord> | undefined;
+  /** Cancels the start-up in flight (close() during initialize()). */
+  private readonly startup = new AbortController();
   /** A revoke-after-load still in flight; close() waits for it. */
   private pendingRevoke: Promise<void> | undefined;
-  /** Seams for the lifecycle work (issue 6): the client, the auth method, the token, the reads. */
-  protected http: VaultHttpClient | undefined;
-  protected auth: AuthMethod | undefined;
-  protected session: AuthSession | undefined;
-  protected kvSecrets: KvSecret[] = [];
-  protected readonly timers = new Set<ReturnType<typeof setTimeout>>();
-
-  private readonly configError: VaultError | undefined;
-  private secrets: SecretsRecord = EMPTY;
-  private initPromise: Promise<SecretsRecord> | undefined;
+  private readonly retryTimers: TimerGroup;
+  private backgroundStart = false;
   private closed = false;
-  private readonly logStartupFailure: boolean;
+  private closing: Promise<void> = Promise.resolve();
 
   constructor(options: VaultOptions = {}) {
     let resolved: ResolvedOptions | undefined;
@@ -70,8 +85,13 @@ export class VaultSecretManager {
       this.configError = error as VaultError;
     }
     this.options = resolved;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.retryTimers = new TimerGroup(this.clock);
     this.log = createLogger(options.logger);
     this.logStartupFailure = options.logStartupFailure !== false;
+    // Every parallel read listens on this signal; many paths are expected, not a leak.
+    setMaxListeners(0, this.startup.signal);
     this.store = new StatusStore({
       authenticated: false,
       secrets_loaded: false,
@@ -92,24 +112,48 @@ export class VaultSecretManager {
 
   /** Loads once; later calls return the same promise. Rejects with a VaultError subclass. */
   initialize(): Promise<SecretsRecord> {
-    if (this.closed && this.initPromise === undefined) {
-      return Promise.reject(
-        new VaultConfigurationError(
-          'VAULT_CONFIG_INVALID',
-          'initialize() was called after close(): create a new VaultSecretManager',
-        ),
-      );
-    }
+    if (this.closed && this.initPromise === undefined) return Promise.reject(closedError());
     this.initPromise ??= this.load();
     return this.initPromise;
   }
 
+  /**
+   * Start anyway, then recover: loads like initialize() but never rejects. Until a load succeeds the
+   * state is `loading` or `failed` (readiness down) and loading is retried with capped, jittered
+   * backoff; then the state becomes `ready` and `changes$` announces the keys (reason `load`).
+   * A configuration error is not retried: it cannot fix itself.
+   */
+  initializeInBackground(): void {
+    if (this.closed || this.backgroundStart) return;
+    this.backgroundStart = true;
+    const backoff = new Backoff(this.options?.retryDelayMs ?? 1000, this.random);
+    const attempt = (retry: boolean) => {
+      const run = retry ? (this.initPromise = this.load()) : this.initialize();
+      run.then(
+        () => {
+          if (!retry) return;
+          const keys = Object.keys(this.getAll());
+          this.changesSubject.next({ reason: 'load', keys, at: new Date(this.clock.now()).toISOString() });
+        },
+        (error: unknown) => {
+          if (this.closed || (error as VaultError).code === 'VAULT_CONFIG_INVALID') return;
+          const wait = backoff.next();
+          this.log.warn(
+            `start-up failed (${toLastError(error).code}); loading again in the background in ${Math.round(wait / 1000)} s`,
+          );
+          this.retryTimers.at(wait, () => attempt(true));
+        },
+      );
+    };
+    attempt(false);
+  }
+
   get(key: string): string | undefined {
-    return Object.prototype.hasOwnProperty.call(this.secrets, key) ? this.secrets[key] : undefined;
+    return this.state?.get(key);
   }
 
   getAll(): SecretsRecord {
-    return Object.freeze({ ...this.secrets });
+    return this.state?.snapshot() ?? Object.freeze({});
   }
 
   getStatus(): VaultStatus {
@@ -122,40 +166,50 @@ export class VaultSecretManager {
   }
 
   /**
-   * Stops every timer, revokes what this manager holds (dynamic leases; the token when it logged in
-   * for it), and releases connections. Idempotent; every step is bounded by VAULT_TIMEOUT.
+   * Final: stops every watcher, makes a pending initialize() reject (VAULT_CLOSED), revokes what this
+   * manager holds (dynamic leases; the token when it logged in for it), and releases connections.
+   * Idempotent; every step is bounded by VAULT_TIMEOUT.
    */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed) return this.closing;
     this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.background?.stop();
+    this.closing = this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.retryTimers.stop();
+    this.startup.abort();
+    // A start-up in flight cleans up after itself before it rejects.
+    await this.initPromise?.catch(() => undefined);
+    const leases = this.supervisor?.stop() ?? [];
     await this.pendingRevoke;
-    await this.releaseHeld();
-    this.http?.client.stopAllRenewals();
+    await this.releaseHeld(leases);
     this.http?.close();
     this.changesSubject.complete();
     this.rotationsSubject.complete();
     this.store.complete();
   }
 
+  private throwIfClosed(): void {
+    if (this.closed) throw closedError();
+  }
+
   private async load(): Promise<SecretsRecord> {
-    const started = Date.now();
+    const started = this.clock.now();
     try {
       if (this.configError) throw this.configError;
       const options = this.options as ResolvedOptions;
-      const secrets = options.enabled
-        ? await this.loadFromVault(options, started)
-        : this.checkDisabled(options);
-      return secrets;
+      return options.enabled ? await this.loadFromVault(options, started) : this.checkDisabled(options);
     } catch (error) {
-      this.http?.close();
-      this.store.update({ state: 'failed', secrets_loaded: false, last_error: toLastError(error) });
-      const line = `start-up failed: ${(error as VaultError).toLogLine?.() ?? toLastError(error).message}`;
-      if (this.logStartupFailure) this.log.error(line);
-      else this.log.debug(`start-up failed (reported by the caller): ${toLastError(error).code}`);
-      throw error;
+      const failure = this.closed ? closedError() : error;
+      if (!this.closed) {
+        this.store.update({ state: 'failed', secrets_loaded: false, last_error: toLastError(failure) });
+      }
+      const line = `start-up failed: ${(failure as VaultError).toLogLine?.() ?? toLastError(failure).message}`;
+      if (this.logStartupFailure && !this.closed) this.log.error(line);
+      else this.log.debug(`start-up failed (reported by the caller): ${toLastError(failure).code}`);
+      throw failure;
     }
   }
 
@@ -171,26 +225,30 @@ export class VaultSecretManager {
     }
     this.store.update({ state: 'disabled', last_error: null });
     this.log.warn('VAULT_ADDR is not set: Vault skipped, using the existing environment');
-    return this.secrets;
+    return this.getAll();
+  }
+
+  private backgroundPolicy(): RetryPolicy {
+    return singleAttemptPolicy((this.options as ResolvedOptions).timeoutMs);
   }
 
   private async loadFromVault(options: ResolvedOptions, started: number): Promise<SecretsRecord> {
-    const deadline = started + options.startupTimeoutMs;
     const cancel = new AbortController();
-    // Every parallel read listens on this signal; many paths are expected, not a leak.
     setMaxListeners(0, cancel.signal);
+    const onClose = () => cancel.abort();
+    this.startup.signal.addEventListener('abort', onClose, { once: true });
     const policy: RetryPolicy = {
       maxRetries: options.maxRetries,
       baseDelayMs: options.retryDelayMs,
       maxDelayMs: Math.max(options.retryDelayMs * 8, 1000),
-      deadline,
+      deadline: Date.now() + options.startupTimeoutMs,
       attemptTimeoutMs: options.timeoutMs,
       signal: cancel.signal,
     };
+    this.http?.close();
     const http = createVaultHttpClient(options);
     this.http = http;
     const auth = createAuthMethod(options);
-    this.auth = auth;
     const currentToken = () => this.session?.token;
     const context = (extra: Partial<FailureContext>): FailureContext => ({
       phase: 'read',
@@ -201,75 +259,120 @@ export class VaultSecretManager {
         return [...auth.sensitiveValues(), currentToken(), options.token, options.secretId];
       },
     });
-
-    const ops = createVaultOps(http, auth, options, context);
-    const session = await ops.login(policy);
-    this.session = session;
-    this.updateTokenStatus(session);
-
-    let kvVersion: 1 | 2;
-    if (options.kvVersion === 'auto') {
-      const first = options.paths[0] as string;
-      kvVersion = await vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
-        detectKvVersion(http.client, options.mountPoint, first, {
-          ...ro,
-          headers: { 'X-Vault-Token': session.token },
-        }),
-      );
-    } else {
-      kvVersion = options.kvVersion;
-    }
-
-    let reads: KvSecret[];
-    let leases: DynamicLease[];
+    const ops = createVaultOps(http, auth, options, context, () => this.clock.now());
+    this.ops = ops;
+    const obtained: DynamicLease[] = [];
+    let session: AuthSession | undefined;
     try {
-      // KV paths and dynamic secrets in parallel: still one round trip after the login.
-      [reads, leases] = await Promise.all([
-        ops.readKvAll(session.token, kvVersion, policy),
-        Promise.all(options.lifecycle.dynamic.map((spec) => ops.readDynamic(session.token, spec, policy))),
+      session = await ops.login(policy);
+      this.session = session;
+      this.throwIfClosed();
+      this.updateTokenStatus(session);
+      const token = session.token;
+      const kvVersion = await this.kvVersion(options, http, policy, context, token);
+      this.throwIfClosed();
+      // KV paths and dynamic secrets in parallel: still one round trip after the login. The first
+      // failure stops the siblings' retries; every sibling settles before the failure is reported,
+      // so each lease issued meanwhile is known and given back.
+      let firstFailure: { error: unknown } | undefined;
+      const track = <T>(p: Promise<T>) =>
+        p.catch((error: unknown) => {
+          firstFailure ??= { error };
+          cancel.abort();
+          throw error;
+        });
+      const [reads, leases] = await Promise.allSettled([
+        track(ops.readKvAll(token, kvVersion, policy)),
+        Promise.allSettled(
+          options.lifecycle.dynamic.map((spec) =>
+            track(ops.readDynamic(token, spec, policy).then((lease) => (obtained.push(lease), lease))),
+          ),
+        ),
       ]);
+      if (firstFailure) throw firstFailure.error;
+      this.throwIfClosed();
+      const kvSecrets = (reads as PromiseFulfilledResult<KvSecret[]>).value;
+      const dynamic = (leases as PromiseFulfilledResult<PromiseFulfilledResult<DynamicLease>[]>).value.map(
+        (r) => r.value,
+      );
+      return this.commitLoad(options, ops, kvVersion, kvSecrets, dynamic, session, started, auth.name);
+    } catch (error) {
+      await this.giveBack(ops, session, obtained, options);
+      throw error;
     } finally {
-      // One failed read fails the start-up: stop the siblings' retries.
-      cancel.abort();
+      this.startup.signal.removeEventListener('abort', onClose);
     }
-    this.kvSecrets = reads;
-    this.kvValues = this.convertKv(reads);
-    for (const lease of leases) this.dynamicValues.set(lease.spec.path, lease.values);
-    const merged = this.compose();
-    const missing = missingKeys(options.required, merged);
-    if (missing.length > 0) {
-      // Leases issued for this failed start-up are nobody's: give them back.
-      await Promise.all(
-        leases.map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
-      );
-      throw new VaultSecretError(
-        'VAULT_REQUIRED_KEYS_MISSING',
-        `required keys missing from Vault: ${missing.join(', ')} (read ${options.paths.map((p) => `${options.mountPoint}/${p}`).join(', ')}): add them in Vault or fix VAULT_PATH`,
-        { keys: missing, setting: 'VAULT_PATH' },
-      );
-    }
+  }
 
-    const keys = Object.keys(merged);
-    let injectNote = 'not injected (inject: false)';
-    if (options.inject) {
-      const { injected, kept } = injectSecrets(options.env, merged, options.override);
-      for (const key of injected) this.injectedKeys.add(key);
-      injectNote =
-        kept.length > 0
-          ? `${injected.length} injected, ${kept.length} kept (override: false)`
-          : `${injected.length} injected`;
-    }
-    this.secrets = Object.freeze(Object.assign(Object.create(null), merged) as Record<string, string>);
+  private async kvVersion(
+    options: ResolvedOptions,
+    http: VaultHttpClient,
+    policy: RetryPolicy,
+    context: (extra: Partial<FailureContext>) => FailureContext,
+    token: string,
+  ): Promise<1 | 2> {
+    if (options.kvVersion !== 'auto') return options.kvVersion;
+    const first = options.paths[0] as string;
+    return vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
+      detectKvVersion(http.client, options.mountPoint, first, { ...ro, headers: { 'X-Vault-Token': token } }),
+    );
+  }
+
+  /** A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for. */
+  private async giveBack(
+    ops: VaultOps,
+    session: AuthSession | undefined,
+    leases: DynamicLease[],
+    options: ResolvedOptions,
+  ): Promise<void> {
+    if (!session) return;
+    const policy = this.backgroundPolicy();
+    await Promise.all(
+      leases
+        .filter((l) => l.leaseId !== '')
+        .map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
+    );
+    if (options.authMethod !== 'token') await ops.revokeSelf(session.token, policy).catch(() => undefined);
+    this.session = undefined;
+    this.store.update({ authenticated: false, token_expires_at: null });
+    this.http?.close();
+  }
+
+  private commitLoad(
+    options: ResolvedOptions,
+    ops: VaultOps,
+    kvVersion: 1 | 2,
+    kvSecrets: KvSecret[],
+    leases: DynamicLease[],
+    session: AuthSession,
+    started: number,
+    authName: string,
+  ): SecretsRecord {
+    const state = new SecretState({
+      env: options.env,
+      inject: options.inject,
+      override: options.override,
+      required: options.required,
+      describeSources: () => options.paths.map((p) => `${options.mountPoint}/${p}`).join(', '),
+    });
+    const dynamic = new Map(leases.map((l) => [l.spec.path, l.values]));
+    const { keys, injected, kept } = state.commitInitial(this.convertKv(kvSecrets), dynamic);
+    this.state = state;
     this.store.update({
       state: 'ready',
       secrets_loaded: true,
       keys: keys.length,
-      loaded_at: new Date().toISOString(),
+      loaded_at: new Date(this.clock.now()).toISOString(),
       last_error: null,
     });
-    this.startAfterLoad(options, ops, kvVersion, leases);
+    this.startAfterLoad(options, ops, kvVersion, leases, session);
+    const injectNote = !options.inject
+      ? 'not injected (inject: false)'
+      : kept.length > 0
+        ? `${injected.length} injected, ${kept.length} kept (override: false)`
+        : `${injected.length} injected`;
     this.log.info(
-      `loaded ${keys.length} keys from ${reads.length} path(s) via ${auth.name} auth in ${Date.now() - started} ms, ${injectNote}: ${describeKeys(keys)}`,
+      `loaded ${keys.length} keys from ${kvSecrets.length} path(s) via ${authName} auth in ${this.clock.now() - started} ms, ${injectNote}: ${describeKeys(keys)}`,
     );
     return this.getAll();
   }
@@ -293,25 +396,19 @@ export class VaultSecretManager {
     );
   }
 
-  /** KV paths in order (later wins), then dynamic secrets in order. */
-  private compose(): Record<string, string> {
-    return mergeInOrder([this.kvValues, ...this.dynamicValues.values()]);
-  }
-
-  /** Start-up only: revoke the token. Refresh or dynamic: keep everything fresh in the background. */
+  /** Start-up only: revoke the token. Refresh or dynamic: the supervisor keeps everything fresh. */
   private startAfterLoad(
     options: ResolvedOptions,
     ops: VaultOps,
     kvVersion: 1 | 2,
     leases: DynamicLease[],
+    session: AuthSession,
   ): void {
-    this.ops = ops;
     const { lifecycle } = options;
     if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) {
-      if (lifecycle.revokeToken && this.session) {
-        const token = this.session.token;
+      if (lifecycle.revokeToken) {
         this.pendingRevoke = ops
-          .revokeSelf(token, this.backgroundPolicy())
+          .revokeSelf(session.token, this.backgroundPolicy())
           .then(() => this.log.debug('token revoked after start-up (VAULT_REVOKE_TOKEN)'))
           .catch((error: unknown) =>
             this.log.warn(
@@ -319,87 +416,90 @@ export class VaultSecretManager {
             ),
           )
           .finally(() => this.http?.close());
+        this.session = undefined;
         this.store.update({ token_expires_at: null });
       } else {
         this.http?.close();
       }
       return;
     }
-    this.background = new Background({
-      ops,
-      log: this.log,
-      kvVersion,
-      refreshIntervalMs: lifecycle.refreshIntervalMs,
-      timeoutMs: options.timeoutMs,
-      retryDelayMs: options.retryDelayMs,
-      session: () => this.session as AuthSession,
-      setSession: (session) => {
-        this.session = session;
-        this.updateTokenStatus(session);
+    const policy = () => this.backgroundPolicy();
+    this.supervisor = new Supervisor(
+      {
+        clock: this.clock,
+        random: this.random,
+        log: this.log,
+        backoffBaseMs: options.retryDelayMs,
+        canRelogin: options.authMethod !== 'token',
+        refreshIntervalMs: lifecycle.refreshIntervalMs,
+        ops: {
+          login: () => ops.login(policy()),
+          renewToken: (token, increment) => ops.renewSelf(token, increment, policy()),
+          readKv: async (token) => this.convertKv(await ops.readKvAll(token, kvVersion, policy())),
+          readDynamic: (token, spec) => ops.readDynamic(token, spec, policy()),
+          renewLease: (token, id, increment) => ops.renewLease(token, id, increment, policy()),
+          revokeLease: (token, id) => ops.revokeLease(token, id, policy()),
+        },
+        commitKv: (values) => this.publish('refresh', (this.state as SecretState).commitKv(values)),
+        commitDynamic: (lease, handover) => this.rotated(lease, handover),
+        session: (s) => {
+          this.session = s;
+          this.updateTokenStatus(s);
+        },
+        readiness: (derived) => {
+          const now = this.getStatus();
+          if (now.state !== derived.state || now.last_error?.at !== derived.last_error?.at) {
+            this.store.update(derived);
+          }
+        },
       },
-      applyKv: (reads) => {
-        this.kvSecrets = reads;
-        this.kvValues = this.convertKv(reads);
-        this.publish('refresh');
-      },
-      applyDynamic: (lease) => {
-        this.dynamicValues.set(lease.spec.path, lease.values);
-        const keys = this.publish('rotation');
-        this.rotationsSubject.next({
-          path: lease.spec.path,
-          keys,
-          values: Object.freeze({ ...lease.values }),
-          at: new Date().toISOString(),
-        });
-      },
-      degraded: (error) => {
-        if (this.getStatus().state !== 'failed') this.store.update({ state: 'degraded', last_error: error });
-      },
-      recovered: () => this.store.update({ state: 'ready', last_error: null }),
-      expired: (error) => this.store.update({ state: 'failed', last_error: error }),
+      session,
+    );
+    this.supervisor.start(leases);
+  }
+
+  private rotated(lease: DynamicLease, handover: Handover | null): void {
+    const keys = (this.state as SecretState).commitDynamic(lease.spec.path, lease.values);
+    this.publish('rotation', keys);
+    this.rotationsSubject.next({
+      path: lease.spec.path,
+      keys,
+      values: Object.freeze({ ...lease.values }),
+      at: new Date(this.clock.now()).toISOString(),
+      retain: handover ? () => handover.retain() : () => () => undefined,
     });
-    this.background.start(leases);
   }
 
-  /** Applies the composed secrets to the record and the env; publishes the changed key names. */
-  private publish(reason: SecretChangeEvent['reason']): string[] {
-    const options = this.options as ResolvedOptions;
-    const next = this.compose();
-    const changed = diffKeys(this.secrets, next);
-    if (changed.length === 0) return changed;
-    if (options.inject) {
-      for (const key of changed) {
-        const owned = this.injectedKeys.has(key) || options.override || options.env[key] === undefined;
-        if (!owned) continue;
-        if (key in next) {
-          options.env[key] = next[key];
-          this.injectedKeys.add(key);
-        } else {
-          delete options.env[key];
-          this.injectedKeys.delete(key);
-        }
-      }
-    }
-    this.secrets = Object.freeze(Object.assign(Object.create(null), next) as Record<string, string>);
-    this.store.update({ keys: Object.keys(next).length, loaded_at: new Date().toISOString() });
-    this.log.info(`${reason}: ${changed.length} key(s) changed: ${describeKeys(changed)}`);
-    this.changesSubject.next({ reason, keys: changed, at: new Date().toISOString() });
-    return changed;
-  }
-
-  private backgroundPolicy(): RetryPolicy {
-    return singleAttemptPolicy((this.options as ResolvedOptions).timeoutMs);
+  /** Announces changed key names; a change that changed nothing announces nothing. */
+  private publish(reason: SecretChangeEvent['reason'], keys: string[]): string[] {
+    if (keys.length === 0) return keys;
+    const at = new Date(this.clock.now()).toISOString();
+    this.store.update({ keys: (this.state as SecretState).size, loaded_at: at });
+    this.log.info(`${reason}: ${keys.length} key(s) changed: ${describeKeys(keys)}`);
+    this.changesSubject.next({ reason, keys, at });
+    return keys;
   }
 
   /** On close: revoke dynamic leases, and the token when this manager logged in for it. */
-  private async releaseHeld(): Promise<void> {
+  private async releaseHeld(leases: DynamicLease[]): Promise<void> {
     const options = this.options;
-    if (!this.ops || !this.session || !options || !this.background) return;
     const ops = this.ops;
-    const token = this.session.token;
-    await Promise.all(this.background.heldLeases().map((lease) => this.background?.revokeLease(lease)));
-    if (options.authMethod !== 'token') {
-      await ops.revokeSelf(token, this.backgroundPolicy()).catch(() => undefined);
-    }
+    const token = this.supervisor?.token;
+    if (!ops || !options || token === undefined) return;
+    const policy = this.backgroundPolicy();
+    await Promise.all(
+      leases
+        .filter((l) => l.leaseId !== '')
+        .map((l) =>
+          ops
+            .revokeLease(token, l.leaseId, policy)
+            .catch((error: unknown) =>
+              this.log.warn(
+                `could not revoke a lease of ${l.spec.path} (${toLastError(error).code}); it expires on its own`,
+              ),
+            ),
+        ),
+    );
+    if (options.authMethod !== 'token') await ops.revokeSelf(token, policy).catch(() => undefined);
   }
 }

@@ -5,6 +5,8 @@
  */
 import { resolveLifecycle, type DynamicSecretSpec, type ResolvedLifecycle } from './lifecycle/options';
 import { VaultConfigurationError } from './errors';
+import type { Clock, RandomSource } from './lifecycle/clock';
+import { parseDuration } from './lifecycle/duration';
 import type { AuthMethodName, VaultLogger } from './types';
 
 export type KvVersion = 1 | 2 | 'auto';
@@ -24,14 +26,14 @@ export interface VaultOptions {
   mountPoint?: string;
   /** VAULT_K8S_AUTH_MOUNT_POINT: kubernetes auth mount, e.g. `kubernetes-dev-myapp`. */
   k8sAuthMountPoint?: string;
-  /** VAULT_TIMEOUT: per-request timeout in seconds. Default 30. */
-  timeout?: number;
+  /** VAULT_TIMEOUT: per-request timeout, seconds or a duration (`30s`). At most 10 minutes. Default 30. */
+  timeout?: number | string;
   /** VAULT_MAX_RETRIES: retries after the first attempt of a transient failure. Default 3. */
   maxRetries?: number;
   /** VAULT_RETRY_DELAY: base backoff delay in seconds. Default 5. */
-  retryDelay?: number;
+  retryDelay?: number | string;
   /** VAULT_STARTUP_TIMEOUT: overall budget of initialize() in seconds; bounds every wait. Default 60. */
-  startupTimeout?: number;
+  startupTimeout?: number | string;
   /** Keys that must be present (non-empty) after loading. */
   required?: string[];
   /** VAULT_AUTH_METHOD. Default: see selectAuthMethodName(). */
@@ -83,6 +85,10 @@ export interface VaultOptions {
   dynamic?: DynamicSecretSpec[];
   /** The environment to read options from and inject into. Default process.env. */
   env?: EnvRecord;
+  /** Time source of the lifecycle (renewals, refresh, backoff); replace it in tests. Default: Node's timers. */
+  clock?: Clock;
+  /** Random source in [0, 1) of the lifecycle's jitter; replace it in tests. Default Math.random. */
+  random?: RandomSource;
 }
 
 export interface ResolvedOptions {
@@ -294,10 +300,11 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
       ? 'approle'
       : segmentPath(String(appRoleRaw), 'VAULT_APPROLE_MOUNT_POINT', 'appRoleMountPoint');
 
+  // Durations: seconds or Go's form (`30s`, `1h30m`). Bounded where a larger value cannot mean anything useful.
   const timeout =
-    number(pick(o.timeout, env, 'VAULT_TIMEOUT'), 'VAULT_TIMEOUT', 'timeout', {
-      min: 0,
-      minExclusive: true,
+    parseDuration(pick(o.timeout, env, 'VAULT_TIMEOUT'), 'VAULT_TIMEOUT', 'timeout', {
+      minSeconds: 0.001,
+      maxSeconds: 600,
     }) ?? 30;
   const maxRetries =
     number(pick(o.maxRetries, env, 'VAULT_MAX_RETRIES'), 'VAULT_MAX_RETRIES', 'maxRetries', {
@@ -305,13 +312,22 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
       integer: true,
       max: 100,
     }) ?? 3;
+  const retryDelayRaw = pick(o.retryDelay, env, 'VAULT_RETRY_DELAY');
+  // 0 is allowed here: retry at once during start-up (background retries keep their own floor).
   const retryDelay =
-    number(pick(o.retryDelay, env, 'VAULT_RETRY_DELAY'), 'VAULT_RETRY_DELAY', 'retryDelay', { min: 0 }) ?? 5;
+    retryDelayRaw === 0 || retryDelayRaw === '0'
+      ? 0
+      : (parseDuration(retryDelayRaw, 'VAULT_RETRY_DELAY', 'retryDelay', { maxSeconds: 600 }) ?? 5);
   const startupTimeout =
-    number(pick(o.startupTimeout, env, 'VAULT_STARTUP_TIMEOUT'), 'VAULT_STARTUP_TIMEOUT', 'startupTimeout', {
-      min: 0,
-      minExclusive: true,
-    }) ?? 60;
+    parseDuration(
+      pick(o.startupTimeout, env, 'VAULT_STARTUP_TIMEOUT'),
+      'VAULT_STARTUP_TIMEOUT',
+      'startupTimeout',
+      {
+        minSeconds: 0.001,
+        maxSeconds: 86_400,
+      },
+    ) ?? 60;
 
   const skipVerify =
     parseStrictBoolean(pick(o.skipVerify, env, 'VAULT_SKIP_VERIFY'), 'VAULT_SKIP_VERIFY', 'skipVerify') ??

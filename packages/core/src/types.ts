@@ -47,9 +47,12 @@ export interface VaultLogger {
   debug?(message: string): unknown;
 }
 
-/** Published when a refresh or a rotation changes secrets. Names only. */
+/**
+ * Published when secrets change after start-up: a refresh, a rotation, or a load that succeeded in
+ * the background (`initializeInBackground()`). Names only.
+ */
 export interface SecretChangeEvent {
-  reason: 'refresh' | 'rotation';
+  reason: 'refresh' | 'rotation' | 'load';
   /** Keys added, changed or removed. */
   keys: string[];
   at: string;
@@ -61,4 +64,10 @@ export interface SecretRotationEvent {
   keys: string[];
   values: Readonly<Record<string, string>>;
   at: string;
+  /**
+   * Call while handling the event to keep the old credentials alive (a pool still draining); call
+   * the function it returns once they are no longer used. The old lease is revoked when every
+   * retainer has released it (or at its own expiry); with no retainer, after a short grace.
+   */
+  retain(): () => void;
 }

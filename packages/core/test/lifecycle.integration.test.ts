@@ -69,7 +69,7 @@ describe('start-up only (default)', () => {
 describe('refresh', () => {
   it('picks up a changed secret, publishes the key names and updates the env', async () => {
     const env: Record<string, string | undefined> = {};
-    const m = new VaultSecretManager(h.options({ env, refreshInterval: 0.2 }));
+    const m = new VaultSecretManager(h.options({ env, refreshInterval: 1 }));
     await m.initialize();
     const event = firstValueFrom(m.changes$.pipe(timeout(5_000)));
     h.server.writeSecret('kv', PATH, { API_KEY: 'rotated-api-key', DATABASE_URL: 'postgres://x' });
@@ -84,7 +84,7 @@ describe('refresh', () => {
   });
 
   it('a sealed Vault during refresh keeps the last good secrets, shows degraded, then recovers', async () => {
-    const m = new VaultSecretManager(h.options({ refreshInterval: 0.2, retryDelay: 0.05 }));
+    const m = new VaultSecretManager(h.options({ refreshInterval: 1, retryDelay: 0.05 }));
     await m.initialize();
     const before = m.getAll();
     h.server.seal();
@@ -102,7 +102,7 @@ describe('token revoked mid-life', () => {
   it('a refresh with a revoked token shows degraded and keeps the last good secrets', async () => {
     const token = h.server.createToken({ policies: ['myapp-dev-read'] });
     const m = new VaultSecretManager(
-      h.options({ authMethod: 'token', token, refreshInterval: 0.2, retryDelay: 0.05 }),
+      h.options({ authMethod: 'token', token, refreshInterval: 1, retryDelay: 0.05 }),
     );
     await m.initialize();
     const before = m.getAll();

@@ -65,10 +65,12 @@ export function resolveLifecycle(
   strictBoolean: (value: unknown, setting: string, option: string) => boolean | undefined,
   authMethod: AuthMethodName | null,
 ): ResolvedLifecycle {
+  // At least a second (a loop needs a floor); up to a year (longer timers are chained).
   const refresh = parseDuration(
     pick(o.refreshInterval, 'VAULT_REFRESH_INTERVAL'),
     'VAULT_REFRESH_INTERVAL',
     'refreshInterval',
+    { minSeconds: 1, maxSeconds: 365 * 86_400 },
   );
   const dynamic = dynamicSpecs(pick(o.dynamic, 'VAULT_DYNAMIC'));
   const revoke = strictBoolean(

@@ -22,6 +22,8 @@ export interface DynamicLease {
   renewable: boolean;
   expiresAt: number;
   values: Record<string, string>;
+  /** `data.ttl` of a lease-less answer (e.g. `database/static-creds`): seconds until Vault changes it. */
+  ttlSeconds?: number;
 }
 
 export interface VaultOps {
@@ -57,6 +59,7 @@ export function createVaultOps(
   auth: AuthMethod,
   options: ResolvedOptions,
   context: (extra: Partial<FailureContext>) => FailureContext,
+  now: () => number = Date.now,
 ): VaultOps {
   const withToken = (token: string, ro: Record<string, unknown>) => ({
     ...ro,
@@ -74,7 +77,7 @@ export function createVaultOps(
         policy,
         { phase: 'login', loginHint: auth.loginHint, authMountSetting: auth.authMountSetting },
         (ro) => auth.login(http.client, ro),
-      ),
+      ).then((session) => ({ ...session, obtainedAt: now() })),
 
     readKvAll: (token, kvVersion, policy) =>
       Promise.all(
@@ -94,21 +97,28 @@ export function createVaultOps(
         http.client.read(spec.path, withToken(token, ro)),
       )) as { lease_id?: unknown; lease_duration?: unknown; renewable?: unknown; data?: unknown } | null;
       const data = body?.data;
-      if (!body || typeof body.lease_id !== 'string' || typeof data !== 'object' || data === null) {
+      if (!body || typeof data !== 'object' || data === null) {
         throw new VaultSecretError(
           'VAULT_RESPONSE_INVALID',
-          `Vault's answer for ${spec.path} has no lease or data: check VAULT_DYNAMIC names a dynamic-secret path`,
+          `Vault's answer for ${spec.path} has no data: check VAULT_DYNAMIC names a secret path`,
           { setting: 'VAULT_DYNAMIC' },
         );
       }
-      const duration = typeof body.lease_duration === 'number' ? body.lease_duration : 0;
+      // No lease (static credentials, a KV path): the supervisor re-reads it instead of renewing.
+      const leaseId = typeof body.lease_id === 'string' ? body.lease_id : '';
+      const duration =
+        typeof body.lease_duration === 'number' && body.lease_duration > 0 && leaseId !== ''
+          ? body.lease_duration
+          : 0;
+      const ttl = (data as { ttl?: unknown }).ttl;
       return {
         spec,
-        leaseId: body.lease_id,
+        leaseId,
         duration,
-        renewable: body.renewable === true,
-        expiresAt: Date.now() + duration * 1000,
+        renewable: duration > 0 && body.renewable === true,
+        expiresAt: now() + duration * 1000,
         values: mapDynamic(spec, data as Record<string, unknown>),
+        ...(typeof ttl === 'number' && ttl > 0 ? { ttlSeconds: ttl } : {}),
       };
     },
 
@@ -125,7 +135,7 @@ export function createVaultOps(
         token,
         leaseDuration: lease,
         renewable: body?.auth?.renewable === true,
-        obtainedAt: Date.now(),
+        obtainedAt: now(),
       };
     },
 
