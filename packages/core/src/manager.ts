@@ -272,7 +272,7 @@ export class VaultSecretManager {
       const kvVersion = await this.kvVersion(options, http, policy, context, token);
       this.throwIfClosed();
       // KV paths and dynamic secrets in parallel: still one round trip after the login. The first
-      // failure stops the siblings' retries; every sibling settles before the failure is reported,
+      // failure stops the KV reads' retries; every read settles before the failure is reported,
       // so each lease issued meanwhile is known and given back.
       let firstFailure: { error: unknown } | undefined;
       const track = <T>(p: Promise<T>) =>
@@ -281,11 +281,14 @@ export class VaultSecretManager {
           cancel.abort();
           throw error;
         });
+      // A dynamic read is never cut short by a sibling's failure: Vault may have issued its lease
+      // already, and only a completed answer says which one to revoke. Only close() aborts it.
+      const dynamicPolicy: RetryPolicy = { ...policy, signal: this.startup.signal };
       const [reads, leases] = await Promise.allSettled([
         track(ops.readKvAll(token, kvVersion, policy)),
         Promise.allSettled(
           options.lifecycle.dynamic.map((spec) =>
-            track(ops.readDynamic(token, spec, policy).then((lease) => (obtained.push(lease), lease))),
+            track(ops.readDynamic(token, spec, dynamicPolicy).then((lease) => (obtained.push(lease), lease))),
           ),
         ),
       ]);

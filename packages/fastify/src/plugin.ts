@@ -53,6 +53,8 @@ const vaultPluginCallback: FastifyPluginAsync<VaultPluginOptions> = async (fasti
       await manager.close();
       throw error;
     }
+    // Start anyway: readiness stays down while the manager keeps loading in the background.
+    manager.initializeInBackground();
   }
 };
 

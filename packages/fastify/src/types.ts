@@ -15,7 +15,10 @@ export interface VaultPluginOptions extends VaultOptions {
   healthRoute?: boolean | string;
   /**
    * Reject `ready()`/`listen()` when loading fails (default true). With `false` the app starts, the
-   * failure is logged, `app.vault.getStatus().state` is `failed` and the health route answers 503.
+   * failure is logged, `app.vault.getStatus().state` is `failed` and the health route answers 503
+   * while loading is retried in the background (capped, jittered backoff); once it succeeds the
+   * state is `ready` and `app.vault.changes$` announces the keys (reason `load`). A configuration
+   * error is not retried.
    */
   failOnError?: boolean;
 }

@@ -89,6 +89,19 @@ describe('vaultPlugin against the dev server', () => {
     expect(res.json()).toMatchObject({ state: 'failed', last_error: { code: 'VAULT_ACCESS_DENIED' } });
   });
 
+  it('failOnError: false keeps loading in the background: health goes 200 once Vault answers', async () => {
+    fx.vault.seal();
+    await app.register(vaultPlugin, fx.options({ healthRoute: true, failOnError: false, maxRetries: 0 }));
+    await app.ready();
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(503);
+    const loaded = new Promise<string[]>((resolve) => app.vault.changes$.subscribe((e) => resolve(e.keys)));
+    fx.vault.unseal();
+    expect(await loaded).toContain('DATABASE_URL');
+    const res = await app.inject({ url: '/health' });
+    expect(res.statusCode).toBe(200);
+    expect(app.vault.get('DATABASE_URL')).toBeDefined();
+  });
+
   it('without VAULT_ADDR the state is disabled and health is 200', async () => {
     await app.register(vaultPlugin, { env: {}, healthRoute: true });
     const res = await app.inject({ url: '/health' });
@@ -113,7 +126,7 @@ describe('vaultPlugin against the dev server', () => {
   });
 
   it('a refresh updates app.vault and the env, and publishes the changed names', async () => {
-    await app.register(vaultPlugin, fx.options({ refreshInterval: 0.2 }));
+    await app.register(vaultPlugin, fx.options({ refreshInterval: 1 }));
     await app.ready();
     const change = firstValueFrom(app.vault.changes$.pipe(timeout(5_000)));
     fx.vault.writeSecret('kv', 'ACME/DEV/MYAPP', {

@@ -151,7 +151,7 @@ describe('VaultConfigModule ordering', () => {
   });
 
   it('a refresh reaches ConfigService.get and VaultSecrets, with the changed names', async () => {
-    const app = await boot([VaultConfigModule.forRoot({ ...options, refreshInterval: 0.2 }), CONFIG()]);
+    const app = await boot([VaultConfigModule.forRoot({ ...options, refreshInterval: 1 }), CONFIG()]);
     const change = firstValueFrom(app.get(VaultSecrets).changes$.pipe(timeout(5_000)));
     fx.vault.writeSecret('kv', 'ACME/DEV/MYAPP', {
       DATABASE_URL: 'postgres://new',
