@@ -139,7 +139,7 @@ describe.skipIf(!postgresAvailable() || !appsBuilt())(
       }
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((r) => child?.once('exit', r));
-      expect(code).toBe(0);
+      expect(code, output).toBe(0);
     }, 90_000);
   },
 );
