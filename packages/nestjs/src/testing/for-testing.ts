@@ -1,0 +1,28 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { VAULT_SECRET_MANAGER } from '../constants';
+import { VAULT_MODULE_OPTIONS } from '../module-definition';
+import { VaultSecrets } from '../vault-secrets.service';
+import { StaticSecretManager } from './static-secret-manager';
+
+/** Options of `VaultConfigModule.forTesting()`. */
+export interface VaultTestingOptions {
+  /** The values `VaultSecrets.get()` returns. */
+  secrets: Record<string, string>;
+  /** Register the module globally, as `forRoot` does. @default true */
+  isGlobal?: boolean;
+}
+
+/** The module's providers over fixed secrets: what unit tests import instead of `forRoot`. */
+export function testingModule(options: VaultTestingOptions, moduleClass: Type): DynamicModule {
+  const manager = new StaticSecretManager(options.secrets);
+  return {
+    module: moduleClass,
+    global: options.isGlobal ?? true,
+    providers: [
+      { provide: VAULT_MODULE_OPTIONS, useValue: {} },
+      { provide: VAULT_SECRET_MANAGER, useValue: manager },
+      VaultSecrets,
+    ],
+    exports: [VAULT_SECRET_MANAGER, VaultSecrets, VAULT_MODULE_OPTIONS],
+  };
+}
