@@ -54,6 +54,26 @@ describe('VaultConfigModule.forTesting', () => {
     await moduleRef.close();
   });
 
+  it('inject: true writes into process.env until close, then restores what was there', async () => {
+    process.env.API_KEY = 'from-the-shell';
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        VaultConfigModule.forTesting({
+          secrets: { DATABASE_URL: 'postgres://t', API_KEY: 'k' },
+          inject: true,
+        }),
+        ConfigModule.forRoot({ ignoreEnvFile: true }),
+      ],
+      providers: [UsersService],
+    }).compile();
+    expect(moduleRef.get(UsersService).urls().config).toBe('postgres://t');
+    expect(process.env.API_KEY).toBe('k');
+    await moduleRef.close();
+    expect(process.env.DATABASE_URL).toBeUndefined();
+    expect(process.env.API_KEY).toBe('from-the-shell');
+    delete process.env.API_KEY;
+  });
+
   it('refuses a value that is not a string, naming the key', () => {
     expect(() => VaultConfigModule.forTesting({ secrets: { PORT: 5432 as unknown as string } })).toThrow(
       /"PORT" must be a string/,

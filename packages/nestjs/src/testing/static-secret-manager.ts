@@ -15,12 +15,25 @@ export class StaticSecretManager implements VaultSecretSource {
   readonly changes$: Observable<SecretChangeEvent>;
   readonly rotations$: Observable<SecretRotationEvent>;
 
-  constructor(secrets: Record<string, string>) {
+  /** Values `env` had before `inject` wrote over them, restored by `close()`. */
+  private readonly previous = new Map<string, string | undefined>();
+
+  /** With `env`, writes the secrets there (as `forRoot` injects into `process.env`) until `close()`. */
+  constructor(
+    secrets: Record<string, string>,
+    private readonly env?: Record<string, string | undefined>,
+  ) {
     for (const [key, value] of Object.entries(secrets)) {
       if (typeof value !== 'string')
         throw new TypeError(`VaultConfigModule.forTesting: the value of "${key}" must be a string`);
     }
     this.secrets = Object.freeze({ ...secrets });
+    if (env) {
+      for (const [key, value] of Object.entries(this.secrets)) {
+        this.previous.set(key, env[key]);
+        env[key] = value;
+      }
+    }
     this.status = new BehaviorSubject<VaultStatus>({
       authenticated: false,
       secrets_loaded: true,
@@ -56,6 +69,11 @@ export class StaticSecretManager implements VaultSecretSource {
   }
 
   async close(): Promise<void> {
+    for (const [key, value] of this.previous) {
+      if (value === undefined) delete this.env?.[key];
+      else if (this.env) this.env[key] = value;
+    }
+    this.previous.clear();
     this.changes.complete();
     this.rotations.complete();
     this.status.complete();
