@@ -1,7 +1,8 @@
 /**
  * A promise that starts its work only when someone awaits it (calls `then`), and asks `run` again
  * on every `then`, so `run` decides whether to reuse or restart the work. It must be a real
- * `Promise`: Nest's scanner awaits a module in `imports` only if it is `instanceof Promise`.
+ * `Promise`: Nest's `DependenciesScanner.scanForModules` awaits an entry of `imports` only when it
+ * is `instanceof Promise` (a bare thenable would be taken for a module class).
  * p-lazy memoizes its first run forever; here a manager closed by `app.close()` must be replaced at
  * the next bootstrap, so `run` owns the caching.
  */
