@@ -84,6 +84,21 @@ describe('VaultConfigModule.forRoot loads at bootstrap', () => {
     await second.close();
   });
 
+  it('app.close() stops the refresh loop: no request reaches Vault afterwards', async () => {
+    const AppModule = appWith(
+      VaultConfigModule.forRoot(fx.options({ env: {}, logger: false, refreshInterval: 0.1 })),
+    );
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    const reads = () => fx.vault.requests.filter((r) => r.path.startsWith('/v1/kv/')).length;
+    const before = reads();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(reads()).toBeGreaterThan(before); // the loop runs while the app is open
+    await app.close();
+    fx.vault.clearRequests();
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(fx.vault.requests).toEqual([]);
+  });
+
   it('two apps open at once share the manager; it closes with the last', async () => {
     const AppModule = appWith(VaultConfigModule.forRoot(fx.options({ env: {}, logger: false })));
     const a = await NestFactory.createApplicationContext(AppModule, { logger: false });
