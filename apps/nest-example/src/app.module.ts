@@ -8,13 +8,9 @@ import { HealthController } from './health.controller';
 import { InfoController } from './info.controller';
 
 /*
- * With options from other providers instead (e.g. ConfigService):
- *
- *   VaultConfigModule.forRootAsync({
- *     imports: [ConfigModule],
- *     inject: [ConfigService],
- *     useFactory: (config: ConfigService) => ({ path: config.get('VAULT_PATH'), required: ['DATABASE_URL'] }),
- *   })
+ * With options from other providers instead, `forRootAsync({ imports, inject, useFactory,
+ * configModule: { isGlobal: true } })` registers ConfigModule itself so that ConfigService waits
+ * for Vault; see the package README for which arrangements let a ConfigService factory see secrets.
  */
 @Module({
   imports: [

@@ -1,4 +1,5 @@
 import type { VaultOptions } from '@vault-config/core';
+import type { VAULT_MODULE_ASYNC_OPTIONS_TYPE } from './module-definition';
 
 /**
  * Options of `VaultConfigModule`: every core option (each also read from its environment variable),
@@ -8,3 +9,19 @@ import type { VaultOptions } from '@vault-config/core';
 export interface VaultModuleOptions extends VaultOptions {
   configModule?: Record<string, unknown>;
 }
+
+/** `forRoot`'s options: the module's, plus where it is visible. */
+export interface VaultRootOptions extends VaultModuleOptions {
+  /** Register the module globally. @default true */
+  isGlobal?: boolean;
+}
+
+/** `forRootAsync`'s options: `useFactory`/`inject`/`imports`, `useClass` or `useExisting`. */
+export type VaultModuleAsyncOptions = typeof VAULT_MODULE_ASYNC_OPTIONS_TYPE & {
+  /**
+   * Options for `ConfigModule.forRoot()`, which this module then registers with a `load` entry fed
+   * by Vault: ConfigService waits for it, so a factory that injects only ConfigService sees the
+   * secrets. The options factory must not inject ConfigService then (that would be a cycle).
+   */
+  configModule?: Record<string, unknown>;
+};

@@ -1,72 +1,40 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { VAULT_SECRET_MANAGER } from './constants';
-import { loadedConfigModule } from './config-module';
-import { createManager } from './create-manager';
-import {
-  VAULT_MODULE_ASYNC_OPTIONS_TYPE,
-  VAULT_MODULE_OPTIONS,
-  VAULT_MODULE_OPTIONS_TYPE,
-  VaultConfigurableModule,
-} from './module-definition';
-import type { VaultModuleOptions } from './options';
-import { VaultSecrets } from './vault-secrets.service';
+import { asyncRoot } from './loading/async-root';
+import { sharedRoot } from './loading/shared-root';
+import type { VaultModuleAsyncOptions, VaultRootOptions } from './options';
+import { testingModule, type VaultTestingOptions } from './testing/for-testing';
 
+/** What a `forRoot` import resolves to once its secrets are loaded (nested in the outer module). */
 @Module({})
+export class VaultConfigLoadedModule {}
+
 /**
- * Built on `ConfigurableModuleBuilder` (options token, `isGlobal`, `useFactory | useClass |
- * useExisting`); `forRoot` returns a promise, which Nest accepts in `imports`, so it does not extend
- * the generated class (whose `forRoot` is typed as synchronous).
+ * Loads Vault secrets while Nest bootstraps. Every method returns what `imports` accepts; nothing
+ * happens when the file that calls them is imported.
  */
+@Module({})
 export class VaultConfigModule {
   /**
-   * Starts loading as soon as it is called and resolves once the secrets are in place. Nest awaits
-   * the imports while it scans modules, before it creates any provider, so every provider factory
-   * (e.g. `TypeOrmModule.forRootAsync({ inject: [ConfigService] })`) sees the Vault values,
-   * whatever the order of `imports`. Rejects with the core's typed error.
+   * Loads when Nest scans the module graph (`NestFactory.create`, `Test.createTestingModule().compile()`),
+   * before it creates any provider: every provider factory sees the Vault values, whatever the order
+   * of `imports`. Importing the file calls nothing. Equal options share one manager in a process;
+   * after `app.close()` the next bootstrap loads afresh. Bootstrap rejects with the core's typed error.
    */
-  static forRoot(options: typeof VAULT_MODULE_OPTIONS_TYPE = {}): Promise<DynamicModule> {
-    const base = { ...VaultConfigurableModule.forRoot(options), module: VaultConfigModule };
-    const manager = createManager(options);
-    const loading = manager.initialize();
-    // The rejection is delivered through the returned promise; never as an unhandled one.
-    loading.catch(() => undefined);
-    return loading.then(async () => {
-      const config = options.configModule ? [await loadedConfigModule(options.configModule)] : [];
-      return {
-        ...base,
-        imports: [...(base.imports ?? []), ...config],
-        providers: [
-          ...(base.providers ?? []),
-          { provide: VAULT_SECRET_MANAGER, useValue: manager },
-          VaultSecrets,
-        ],
-        exports: [VAULT_SECRET_MANAGER, VaultSecrets, ...config],
-      };
-    });
+  static forRoot(options: VaultRootOptions = {}): Promise<DynamicModule> {
+    return sharedRoot(options, { shell: VaultConfigModule, loaded: VaultConfigLoadedModule });
   }
 
   /**
-   * Options from a factory with injected dependencies. Loading happens while Nest creates providers:
-   * a provider that needs the secrets must depend on `VaultSecrets` (or `VAULT_SECRET_MANAGER`).
+   * Options from DI (`useFactory` + `inject`, `useClass`, `useExisting`); loads while Nest creates
+   * providers. With `configModule`, ConfigService waits for the secrets; without it, a provider that
+   * needs them must inject `VaultSecrets` (or `VAULT_SECRET_MANAGER`).
    */
-  static forRootAsync(options: typeof VAULT_MODULE_ASYNC_OPTIONS_TYPE): DynamicModule {
-    const base = { ...VaultConfigurableModule.forRootAsync(options), module: VaultConfigModule };
-    return {
-      ...base,
-      providers: [
-        ...(base.providers ?? []),
-        {
-          provide: VAULT_SECRET_MANAGER,
-          inject: [VAULT_MODULE_OPTIONS],
-          useFactory: async (resolved: VaultModuleOptions) => {
-            const manager = createManager(resolved ?? {});
-            await manager.initialize();
-            return manager;
-          },
-        },
-        VaultSecrets,
-      ],
-      exports: [VAULT_SECRET_MANAGER, VaultSecrets],
-    };
+  static forRootAsync(options: VaultModuleAsyncOptions): Promise<DynamicModule> {
+    return asyncRoot(options, VaultConfigModule);
+  }
+
+  /** Fixed secrets and no Vault, for unit tests: `VaultSecrets` and the health surfaces work as usual. */
+  static forTesting(options: VaultTestingOptions): DynamicModule {
+    return testingModule(options, VaultConfigModule);
   }
 }

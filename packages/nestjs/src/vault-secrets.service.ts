@@ -1,17 +1,16 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type {
-  SecretChangeEvent,
-  SecretRotationEvent,
-  VaultSecretManager,
-  VaultStatus,
-} from '@vault-config/core';
+import { Inject, Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
+import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from '@vault-config/core';
 import type { Observable } from 'rxjs';
-import { VAULT_SECRET_MANAGER } from './constants';
+import { VAULT_MANAGER_LEASE, VAULT_SECRET_MANAGER } from './constants';
+import type { ManagerLease, VaultSecretSource } from './secret-source';
 
 /** Secrets, status and events of the application's Vault manager. */
 @Injectable()
 export class VaultSecrets implements OnModuleDestroy {
-  constructor(@Inject(VAULT_SECRET_MANAGER) readonly manager: VaultSecretManager) {}
+  constructor(
+    @Inject(VAULT_SECRET_MANAGER) readonly manager: VaultSecretSource,
+    @Optional() @Inject(VAULT_MANAGER_LEASE) private readonly lease?: ManagerLease,
+  ) {}
 
   get(key: string): string | undefined {
     return this.manager.get(key);
@@ -43,8 +42,8 @@ export class VaultSecrets implements OnModuleDestroy {
     return this.manager.rotations$;
   }
 
-  /** `app.close()` stops every timer the core started. */
+  /** `app.close()` (and SIGTERM with `enableShutdownHooks()`) stops every timer the core started. */
   async onModuleDestroy(): Promise<void> {
-    await this.manager.close();
+    await (this.lease ? this.lease.release() : this.manager.close());
   }
 }

@@ -4,3 +4,4 @@ export { noopDatabaseBackend, type DatabaseBackend } from './database';
 export { applySeed, loadSeedFile } from './seed';
 export { DEFAULT_ISSUER } from './jwt';
 export { postgresDatabaseBackend } from './postgres-backend';
+export * from './test-environment';

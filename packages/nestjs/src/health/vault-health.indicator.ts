@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { isReady, type VaultSecretManager, type VaultStatus } from '@vault-config/core';
+import { isReady, type VaultStatus } from '@vault-config/core';
 import { VAULT_SECRET_MANAGER } from '../constants';
+import type { VaultSecretSource } from '../secret-source';
 
 /**
  * Terminus indicator over the cached status: up for ready/degraded/disabled, down otherwise, with the
@@ -11,7 +12,7 @@ import { VAULT_SECRET_MANAGER } from '../constants';
 export class VaultHealthIndicator {
   constructor(
     @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
-    @Inject(VAULT_SECRET_MANAGER) private readonly manager: VaultSecretManager,
+    @Inject(VAULT_SECRET_MANAGER) private readonly manager: VaultSecretSource,
   ) {}
 
   isHealthy<const Key extends string = 'vault'>(key: Key = 'vault' as Key): HealthIndicatorResult<Key> {

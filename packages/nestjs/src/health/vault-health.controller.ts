@@ -1,0 +1,27 @@
+import { Controller, Get, Inject, ServiceUnavailableException, type Type } from '@nestjs/common';
+import { isReady, type VaultStatus } from '@vault-config/core';
+import { VAULT_SECRET_MANAGER } from '../constants';
+import type { VaultSecretSource } from '../secret-source';
+
+/**
+ * A readiness controller for apps without `@nestjs/terminus`: `GET /{path}` answers the cached
+ * status object, 200 for ready/degraded/disabled and 503 otherwise. It never calls Vault.
+ */
+export function createVaultHealthController(path = 'health'): Type<unknown> {
+  @Controller(path)
+  class VaultHealthController {
+    constructor(@Inject(VAULT_SECRET_MANAGER) private readonly manager: VaultSecretSource) {}
+
+    @Get()
+    check(): VaultStatus {
+      const status = this.manager.getStatus();
+      // The exception's object is the response body, on Express and Fastify alike.
+      if (!isReady(status)) throw new ServiceUnavailableException(status);
+      return status;
+    }
+  }
+  return VaultHealthController;
+}
+
+/** `GET /health` serving the Vault status; `createVaultHealthController(path)` for another path. */
+export const VaultHealthController = createVaultHealthController();
