@@ -8,6 +8,14 @@ import type { VAULT_MODULE_ASYNC_OPTIONS_TYPE } from './module-definition';
  */
 export interface VaultModuleOptions extends VaultOptions {
   configModule?: Record<string, unknown>;
+  /**
+   * Reject bootstrap when loading fails. With `false` the app starts anyway: the failure is logged,
+   * the state is `failed` (health 503), and loading is retried in the background until it succeeds;
+   * then the state is `ready` and `VaultSecrets.changes$` announces the keys (reason `load`).
+   * Providers built meanwhile do not see the secrets: read them when needed (`VaultSecrets.get`).
+   * A configuration error is not retried. @default true
+   */
+  failOnError?: boolean;
 }
 
 /** `forRoot`'s options: the module's, plus where it is visible. */

@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { VaultConfigurationError } from '@vault-config/core';
 import { loadedConfigModule } from '../config-module';
 import { VAULT_SECRET_MANAGER } from '../constants';
-import { createManager } from '../create-manager';
+import { createManager, initializeOrStartAnyway } from '../create-manager';
 import { VAULT_MODULE_OPTIONS, VaultConfigurableModule } from '../module-definition';
 import type { VaultModuleAsyncOptions, VaultModuleOptions } from '../options';
 import { VaultSecrets } from '../vault-secrets.service';
@@ -62,7 +62,8 @@ export function asyncRoot(options: VaultModuleAsyncOptions, moduleClass: Type): 
             handoff.start();
             const manager = createManager(resolved ?? {});
             try {
-              handoff.resolve(await manager.initialize());
+              await initializeOrStartAnyway(manager, resolved ?? {});
+              handoff.resolve(manager.getAll());
               return manager;
             } catch (error) {
               handoff.reject(error);

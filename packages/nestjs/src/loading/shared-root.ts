@@ -2,7 +2,7 @@ import { Logger, type DynamicModule } from '@nestjs/common';
 import type { VaultSecretManager } from '@vault-config/core';
 import { loadedConfigModule } from '../config-module';
 import { VAULT_MANAGER_LEASE, VAULT_SECRET_MANAGER } from '../constants';
-import { createManager } from '../create-manager';
+import { createManager, initializeOrStartAnyway } from '../create-manager';
 import { VAULT_MODULE_OPTIONS } from '../module-definition';
 import type { VaultRootOptions } from '../options';
 import { VaultSecrets } from '../vault-secrets.service';
@@ -53,7 +53,7 @@ class SharedRoot {
     warnIfSeveral(this);
     const manager = createManager(this.options);
     try {
-      await manager.initialize();
+      await initializeOrStartAnyway(manager, this.options);
       const config = this.options.configModule ? [await loadedConfigModule(this.options.configModule)] : [];
       this.manager = manager;
       this.users = 0;
