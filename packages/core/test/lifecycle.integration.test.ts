@@ -48,6 +48,17 @@ describe('start-up only (default)', () => {
     expect(m.getStatus().token_expires_at).toBeNull();
   });
 
+  it('revokes it right after loading, not at close()', async () => {
+    const m = new VaultSecretManager(h.options({ revokeToken: undefined }));
+    await m.initialize();
+    await until(() => paths().includes('POST /v1/auth/token/revoke-self 204'), 2_000, 'revoke-self');
+    const revoke = h.server.requests.find((r) => r.path === '/v1/auth/token/revoke-self')!;
+    const read = h.server.requests.find((r) => r.path.startsWith('/v1/kv/data/'))!;
+    expect(revoke.start).toBeGreaterThanOrEqual(read.end);
+    await m.close();
+    expect(paths().filter((p) => p.includes('revoke-self'))).toHaveLength(1);
+  });
+
   it('keeps a token handed to it (token auth) and one it is told to keep', async () => {
     const token = h.server.createToken({ policies: ['myapp-dev-read'] });
     const m = new VaultSecretManager(h.options({ revokeToken: undefined, authMethod: 'token', token }));
@@ -147,7 +158,46 @@ describe('token lifetime', () => {
   });
 });
 
+describe('token renewal', () => {
+  it('renews with renew-self while the max TTL allows, without logging in again', async () => {
+    h.server.writeKubernetesRole(AUTH_MOUNT, ROLE, {
+      bound_service_account_names: [SA],
+      bound_service_account_namespaces: [NS],
+      token_policies: ['myapp-dev-read'],
+      token_ttl: 2,
+      token_max_ttl: 60,
+    });
+    const m = new VaultSecretManager(h.options({ refreshInterval: 30 }));
+    await m.initialize();
+    const firstExpiry = m.getStatus().token_expires_at;
+    await until(
+      () =>
+        paths().includes('PUT /v1/auth/token/renew-self 200') ||
+        paths().includes('POST /v1/auth/token/renew-self 200'),
+      3_000,
+      'renew-self',
+    );
+    await until(() => m.getStatus().token_expires_at !== firstExpiry, 1_000, 'a later token expiry');
+    expect(h.server.requests.filter((r) => r.path.endsWith('/login'))).toHaveLength(1);
+    expect(m.getStatus().state).toBe('ready');
+    await m.close();
+  });
+});
+
 describe('dynamic secrets', () => {
+  it('reads dynamic secrets beside the KV paths, not after them', async () => {
+    withDatabase(60, 120);
+    h.server.addFault({ type: 'latency', ms: 150 }, { path: /^\/v1\/(kv\/data|database\/creds)\// });
+    const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC }));
+    await m.initialize();
+    const kv = h.server.requests.find((r) => r.path.startsWith('/v1/kv/data/'))!;
+    const db = h.server.requests.find((r) => r.path === '/v1/database/creds/app')!;
+    // Overlapping in time: each started before the other ended.
+    expect(db.start).toBeLessThan(kv.end);
+    expect(kv.start).toBeLessThan(db.end);
+    await m.close();
+  });
+
   it('renews the lease at about two thirds of its duration', async () => {
     withDatabase(3, 60);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC }));
