@@ -9,7 +9,8 @@ import { createAuthMethod, type AuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import type { FailureContext } from './error-mapping';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
-import { injectSecrets } from './inject';
+import { healthBody } from './health-body';
+import { injectSecrets, tooLargeWarning } from './inject';
 import { detectKvVersion, type KvSecret } from './kv';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
@@ -121,6 +122,11 @@ export class VaultSecretManager {
     return this.getStatus();
   }
 
+  /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
+  getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
+    return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
   /**
    * Stops every timer, revokes what this manager holds (dynamic leases; the token when it logged in
    * for it), and releases connections. Idempotent; every step is bounded by VAULT_TIMEOUT.
@@ -186,6 +192,8 @@ export class VaultSecretManager {
       deadline,
       attemptTimeoutMs: options.timeoutMs,
       signal: cancel.signal,
+      // Every failed attempt that will be retried, so a slow start-up is never silent.
+      warn: (message) => this.log.warn(message),
     };
     const http = createVaultHttpClient(options);
     this.http = http;
@@ -196,6 +204,7 @@ export class VaultSecretManager {
       phase: 'read',
       address: options.address as string,
       mountPoint: options.mountPoint,
+      secretVersion: options.version,
       ...extra,
       get sensitive() {
         return [...auth.sensitiveValues(), currentToken(), options.token, options.secretId];
@@ -242,18 +251,22 @@ export class VaultSecretManager {
       await Promise.all(
         leases.map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
       );
+      const version =
+        options.version !== null ? ` version ${options.version}, pinned by VAULT_SECRET_VERSION,` : '';
       throw new VaultSecretError(
         'VAULT_REQUIRED_KEYS_MISSING',
-        `required keys missing from Vault: ${missing.join(', ')} (read ${options.paths.map((p) => `${options.mountPoint}/${p}`).join(', ')}): add them in Vault or fix VAULT_PATH`,
-        { keys: missing, setting: 'VAULT_PATH' },
+        `required keys missing from Vault: ${missing.join(', ')} (read ${options.paths.map((p) => `${options.mountPoint}/${p}`).join(', ')}${version}): add them in Vault or fix VAULT_PATH${version ? ' or VAULT_SECRET_VERSION' : ''}`,
+        { keys: missing, setting: version ? 'VAULT_SECRET_VERSION' : 'VAULT_PATH' },
       );
     }
 
     const keys = Object.keys(merged);
     let injectNote = 'not injected (inject: false)';
     if (options.inject) {
-      const { injected, kept } = injectSecrets(options.env, merged, options.override);
+      const { injected, kept, tooLarge } = injectSecrets(options.env, merged, options.override);
       for (const key of injected) this.injectedKeys.add(key);
+      const warning = tooLargeWarning(tooLarge);
+      if (warning) this.log.warn(warning);
       injectNote =
         kept.length > 0
           ? `${injected.length} injected, ${kept.length} kept (override: false)`
@@ -288,7 +301,13 @@ export class VaultSecretManager {
     const options = this.options as ResolvedOptions;
     return mergeInOrder(
       reads.map((r) =>
-        convertSecretData(r.data, `${options.mountPoint}/${r.path}`, options.keyTransform, options.keyPrefix),
+        convertSecretData(
+          r.data,
+          `${options.mountPoint}/${r.path}`,
+          options.keyTransform,
+          options.keyPrefix,
+          options.allowKeys,
+        ),
       ),
     );
   }
