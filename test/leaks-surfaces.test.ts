@@ -13,10 +13,12 @@ import { VaultHealthIndicator } from '@vault-config/nestjs/health';
 import { assertNoLeak } from './support/fault-leaks';
 import { CANARY, PATH, startWorld, type Env, type World } from './support/fault-world';
 
-// Terminus is the Nest package's dependency, not the root's.
-const { HealthIndicatorService } = createRequire(new URL('../packages/nestjs/package.json', import.meta.url))(
-  '@nestjs/terminus',
-) as typeof import('@nestjs/terminus');
+// Terminus is the Nest package's dependency, not the root's: load the one the indicator uses.
+type HealthService = ConstructorParameters<typeof VaultHealthIndicator>[0];
+const nestRequire = createRequire(new URL('../packages/nestjs/package.json', import.meta.url));
+const { HealthIndicatorService } = nestRequire('@nestjs/terminus') as {
+  HealthIndicatorService: new () => HealthService;
+};
 
 let world: World | undefined;
 let app: FastifyInstance | undefined;

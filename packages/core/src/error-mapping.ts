@@ -294,6 +294,21 @@ export function mapFailure(stop: RetryStop, ctx: FailureContext, health?: Health
       ...(status ? { status } : {}),
     });
   }
+  if (lastError instanceof VaultHttpError && lastError.status === 407) {
+    const setting = ctx.address.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    return new VaultConfigurationError(
+      'VAULT_UNREACHABLE',
+      `the proxy in ${setting} refused to forward to ${ctx.address} (HTTP 407 Proxy Authentication Required): check the credentials in ${setting}, or NO_PROXY`,
+      { attempts, status: 407, setting },
+    );
+  }
+  if (lastError instanceof VaultHttpError && lastError.status >= 300 && lastError.status < 400) {
+    return new VaultConfigurationError(
+      'VAULT_STANDBY',
+      `Vault at ${ctx.address} answered HTTP ${lastError.status} again after one redirect was followed: point VAULT_ADDR at the active node or the cluster's load balancer`,
+      { attempts, status: lastError.status, setting: 'VAULT_ADDR' },
+    );
+  }
   if (lastError instanceof VaultHttpError) return mapHttp(lastError, ctx, attempts);
   if (lastError instanceof TransportError) {
     return new VaultSecretError(

@@ -108,3 +108,23 @@ describe('mapFailure', () => {
     expect([e.name, e.code]).toEqual(['VaultConfigurationError', 'VAULT_TLS']);
   });
 });
+
+describe('mapFailure: redirects and proxies', () => {
+  const ctx = { phase: 'login' as const, address: 'https://vault:8200', sensitive: [] };
+  const stop = (status: number) =>
+    new RetryStop('fatal', new VaultHttpError(status, [], {}, '/v1/auth/k8s/login', undefined), 1);
+
+  it('a redirect left after the one followed names VAULT_ADDR, not the login settings', () => {
+    const e = mapFailure(stop(307), ctx);
+    expect(e).toBeInstanceOf(VaultConfigurationError);
+    expect({ code: e.code, setting: e.setting }).toEqual({ code: 'VAULT_STANDBY', setting: 'VAULT_ADDR' });
+  });
+
+  it('a 407 from the proxy names the proxy variable', () => {
+    const e = mapFailure(stop(407), ctx);
+    expect({ code: e.code, setting: e.setting }).toEqual({
+      code: 'VAULT_UNREACHABLE',
+      setting: 'HTTPS_PROXY',
+    });
+  });
+});
