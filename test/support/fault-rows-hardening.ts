@@ -8,7 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FaultRow, Observed } from './fault-rows';
-import { closedPort, makeCertificate, startForwardProxy, startProxy, type FaultProxy } from './fault-servers';
+import {
+  closedPort,
+  makeCertificate,
+  startForwardProxy,
+  startProxy,
+  type FaultProxy,
+  type ForwardProxy,
+} from './fault-servers';
 import { AUTH_MOUNT, CANARY, PATH, type World } from './fault-world';
 
 const READ = `/v1/kv/data/${PATH}`;
@@ -47,6 +54,13 @@ const RESERVED_SAMPLES = [
 ];
 
 let counted: FaultProxy | undefined;
+let forward: ForwardProxy | undefined;
+
+/** The forward proxy saw the request (or tunnel) for `host`, with the credentials from the URL. */
+const throughProxy = (kind: 'forwarded' | 'tunnels', host: string) => () => {
+  expectEqual(forward?.[kind].includes(host), true, `${kind} to ${host}`);
+  expectEqual(forward?.credentials.includes(`app:${CANARY.apiKey}`), true, 'Proxy-Authorization');
+};
 
 export const hardeningRows: FaultRow[] = [
   // Messages that send people the right way
@@ -350,12 +364,16 @@ export const hardeningRows: FaultRow[] = [
   {
     fault: '`VAULT_ADDR=http://vault.invalid:8200` reachable only through `HTTP_PROXY`',
     setup: async ({ world, defer }) => {
-      const proxy = await startForwardProxy(world.server.address);
+      forward = await startForwardProxy(world.server.address);
+      const proxy = forward;
       defer(() => proxy.close());
-      return { VAULT_ADDR: 'http://vault.invalid:8200', HTTP_PROXY: proxy.address };
+      // Proxy credentials are a canary too: sent as Proxy-Authorization, never printed.
+      const withAuth = proxy.address.replace('http://', `http://app:${CANARY.apiKey}@`);
+      return { VAULT_ADDR: 'http://vault.invalid:8200', HTTP_PROXY: withAuth };
     },
     outcome: { ok: true },
     boundMs: 1000,
+    requests: throughProxy('forwarded', 'vault.invalid:8200'),
   },
   {
     fault:
@@ -363,19 +381,21 @@ export const hardeningRows: FaultRow[] = [
     setup: async ({ world, defer }) => {
       const tls = makeCertificate(world.dir, ['vault.invalid'], 'proxied');
       const front = await startProxy(world.server.address, { tls });
-      const proxy = await startForwardProxy(front.address.replace('https:', 'http:'));
+      forward = await startForwardProxy(front.address.replace('https:', 'http:'));
+      const proxy = forward;
       defer(async () => {
         await proxy.close();
         await front.close();
       });
       return {
         VAULT_ADDR: 'https://vault.invalid:8200',
-        https_proxy: proxy.address,
+        https_proxy: proxy.address.replace('http://', `http://app:${CANARY.apiKey}@`),
         VAULT_CACERT: tls.certPath,
       };
     },
     outcome: { ok: true },
     boundMs: 1500,
+    requests: throughProxy('tunnels', 'vault.invalid:8200'),
   },
   {
     fault: 'a standby answering 307 to the active node',
@@ -388,6 +408,21 @@ export const hardeningRows: FaultRow[] = [
     outcome: { ok: true },
     boundMs: 1000,
     requests: (w) => expectEqual(statuses(w, LOGIN), [200], 'login statuses at the active node'),
+  },
+  {
+    fault: 'two standbys, each redirecting (only one redirect is followed)',
+    setup: async ({ world, defer }) => {
+      const second = await startProxy(world.server.address, { redirectTo: world.server.address });
+      const first = await startProxy(world.server.address, { redirectTo: second.address });
+      defer(async () => {
+        await first.close();
+        await second.close();
+      });
+      return { VAULT_ADDR: first.address };
+    },
+    outcome: { error: 'VaultConfigurationError', code: 'VAULT_STANDBY', setting: 'VAULT_ADDR' },
+    boundMs: 1000,
+    requests: (w) => expectEqual(statuses(w, LOGIN), [], 'logins at the active node'),
   },
   {
     fault: 'a redirect from https to http (protocol downgrade)',

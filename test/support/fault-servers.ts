@@ -99,6 +99,8 @@ export interface ForwardProxy {
   /** Absolute-URI requests (plain http through the proxy) and CONNECT tunnels seen, by target. */
   forwarded: string[];
   tunnels: string[];
+  /** Proxy-Authorization headers received, decoded (`user:password`). */
+  credentials: string[];
   close(): Promise<void>;
 }
 
@@ -110,10 +112,17 @@ export async function startForwardProxy(target: string): Promise<ForwardProxy> {
   const upstream = new URL(target);
   const forwarded: string[] = [];
   const tunnels: string[] = [];
+  const credentials: string[] = [];
   const sockets = new Set<net.Socket>();
+  const noteAuth = (req: http.IncomingMessage) => {
+    const auth = req.headers['proxy-authorization'];
+    if (auth?.startsWith('Basic ')) credentials.push(Buffer.from(auth.slice(6), 'base64').toString());
+  };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/');
     forwarded.push(url.host);
+    noteAuth(req);
+    delete req.headers['proxy-authorization'];
     const forward = http.request(
       {
         host: upstream.hostname,
@@ -132,6 +141,7 @@ export async function startForwardProxy(target: string): Promise<ForwardProxy> {
   });
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     tunnels.push(req.url ?? '');
+    noteAuth(req);
     sockets.add(client);
     const socket = net.connect(Number(upstream.port), upstream.hostname, () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -157,6 +167,7 @@ export async function startForwardProxy(target: string): Promise<ForwardProxy> {
     address: `http://127.0.0.1:${port}`,
     forwarded,
     tunnels,
+    credentials,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -33,9 +33,13 @@ function readPem(file: string, setting: string): Buffer {
     return readBoundedFileSync(file, MAX_PEM_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new VaultConfigurationError('VAULT_TLS', `${setting} file "${file}" cannot be read (${code})`, {
-      setting,
-    });
+    const why =
+      code === 'ENOTREG'
+        ? 'is not a regular file'
+        : code === 'EFBIG'
+          ? `is larger than ${MAX_PEM_BYTES / 1024 / 1024} MiB`
+          : `cannot be read (${code})`;
+    throw new VaultConfigurationError('VAULT_TLS', `${setting} file "${file}" ${why}`, { setting });
   }
 }
 
