@@ -2,7 +2,8 @@
  * No canary printed by the example apps as child processes, with DEBUG=* and the most verbose log
  * level (see test/support/fault-apps.ts): a kubernetes-auth start-up and a token-auth start-up with
  * the root token (both serving /health), and failing start-ups whose inputs hold canaries (a JWT
- * for an unbound service account, a login answer echoing the JWT, a denied read). Two at a time.
+ * for an unbound service account, a login answer echoing the JWT, a denied read, a secret pasted as a
+ * key name, a VAULT_ADDR with ?token=). Two at a time.
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -59,6 +60,21 @@ const scenarios: Scenario[] = [
         VAULT_TOKEN: w.server.createToken({ policies: ['none'] }),
       };
     },
+    ok: false,
+  },
+  {
+    name: 'a secret pasted as a key name',
+    setup: (w) => {
+      w.server.writeSecret('kv', w.env.VAULT_PATH as string, {
+        [`DATABASE_URL=postgres://app:${CANARY.dbPassword}@db/app`]: '',
+      });
+      return {};
+    },
+    ok: false,
+  },
+  {
+    name: 'a VAULT_ADDR carrying ?token=',
+    setup: (w) => ({ VAULT_ADDR: `${w.server.address}/?token=${CANARY.rootToken}` }),
     ok: false,
   },
 ];

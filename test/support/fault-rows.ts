@@ -5,7 +5,9 @@
  * is this table in prose; a test keeps them in step.
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import type { VaultError, VaultStatus } from '@vault-config/core';
 import { join } from 'node:path';
+import { hardeningRows } from './fault-rows-hardening';
 import { closedPort, makeCertificate, startProxy } from './fault-servers';
 import { AUTH_MOUNT, CANARY, NS, PATH, type Env, type World } from './fault-world';
 
@@ -19,6 +21,17 @@ export type Outcome =
       check?: (secrets: Readonly<Record<string, string>>, world: World) => void;
     }
   | { error: ErrorClassName; code: string; setting?: string; message?: RegExp };
+
+/** What a row may look at after the run, besides the outcome. */
+export interface Observed {
+  /** Every log line, all levels, in order. */
+  logs: string[];
+  warns: string[];
+  status: VaultStatus;
+  env: Env;
+  error: VaultError | undefined;
+  elapsed: number;
+}
 
 export interface RowContext {
   world: World;
@@ -42,6 +55,8 @@ export interface FaultRow {
   requests?: (world: World) => void;
   /** Also run against both example apps as child processes. */
   process?: boolean;
+  /** Extra assertions on the logs, the status, the env and the error. */
+  observe?: (seen: Observed) => void;
 }
 
 const READ = `/v1/kv/data/${PATH}`;
@@ -118,11 +133,11 @@ export const rows: FaultRow[] = [
     requests: noRequests,
   },
   {
-    fault: 'Vault sealed',
+    fault: 'Vault sealed (retried within the start-up budget, logged)',
     setup: ({ world }) => (world.server.seal(), {}),
     outcome: { error: 'VaultConfigurationError', code: 'VAULT_SEALED' },
     boundMs: 1000,
-    requests: loginAttempts(1),
+    requests: loginAttempts(3),
     process: true,
   },
   {
@@ -507,7 +522,11 @@ export const rows: FaultRow[] = [
       world.server.writeSecret('kv', PATH, { BIG: 'x'.repeat(1024 * 1024) });
       return {};
     },
-    outcome: { ok: true, check: (s) => expectEqual(s.BIG?.length, 1024 * 1024, 'BIG length') },
+    outcome: {
+      ok: true,
+      says: 'loads; served by `get()`, kept out of the environment',
+      check: (s) => expectEqual(s.BIG?.length, 1024 * 1024, 'BIG length'),
+    },
     boundMs: 2000,
   },
   {
@@ -638,6 +657,8 @@ export const rows: FaultRow[] = [
     requests: noRequests,
     process: true,
   },
+
+  ...hardeningRows,
 ];
 
 /** The docs table cells for a row: fault, outcome, bound, what it runs against. */

@@ -1,7 +1,8 @@
 /**
  * Network-level faults the dev server cannot make by itself: a TLS front with a throwaway self-signed
  * certificate, Vault behind a path prefix, a connection reset in the middle of a body, a port nobody
- * listens on. Each is a small proxy to the dev server on 127.0.0.1, port 0.
+ * listens on, a standby that redirects, answers rewritten byte for byte, a forward proxy
+ * (HTTP_PROXY / HTTPS_PROXY). Each is a small server in front of the dev server on 127.0.0.1, port 0.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -18,10 +19,17 @@ export interface ProxyOptions {
   prefix?: string;
   /** Responses for matching paths get their headers and half the body, then a TCP reset. */
   resetMidBody?: RegExp;
+  /** Answer every request with this status and `Location: <redirectTo><path>`, as a standby does. */
+  redirectTo?: string;
+  redirectStatus?: number;
+  /** Rewrite every answer's body text (to write JSON Vault could send but the dev server cannot). */
+  rewriteBody?: (body: string) => string;
 }
 
 export interface FaultProxy {
   address: string;
+  /** The most connections that were open at once. */
+  maxConnections(): number;
   close(): Promise<void>;
 }
 
@@ -30,6 +38,11 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
   const sockets = new Set<net.Socket>();
   const handler: http.RequestListener = (req, res) => {
     let path = req.url ?? '/';
+    if (options.redirectTo !== undefined) {
+      req.resume();
+      res.writeHead(options.redirectStatus ?? 307, { location: `${options.redirectTo}${path}` }).end();
+      return;
+    }
     if (options.prefix !== undefined) {
       if (!path.startsWith(`${options.prefix}/`)) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('404 page not found\n');
@@ -43,7 +56,8 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
         const chunks: Buffer[] = [];
         answer.on('data', (c: Buffer) => chunks.push(c));
         answer.on('end', () => {
-          const body = Buffer.concat(chunks);
+          let body = Buffer.concat(chunks);
+          if (options.rewriteBody) body = Buffer.from(options.rewriteBody(body.toString('utf8')));
           const headers = { ...answer.headers, 'content-length': String(body.length) };
           delete headers['transfer-encoding'];
           res.writeHead(answer.statusCode ?? 502, headers);
@@ -61,14 +75,99 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
     req.pipe(forward);
   };
   const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
+  let most = 0;
   server.on(options.tls ? 'secureConnection' : 'connection', (s: net.Socket) => {
     sockets.add(s);
+    most = Math.max(most, sockets.size);
     s.on('close', () => sockets.delete(s));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     address: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}${options.prefix ?? ''}`,
+    maxConnections: () => most,
+    async close() {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export interface ForwardProxy {
+  /** `http://127.0.0.1:<port>`, for HTTP_PROXY / HTTPS_PROXY. */
+  address: string;
+  /** Absolute-URI requests (plain http through the proxy) and CONNECT tunnels seen, by target. */
+  forwarded: string[];
+  tunnels: string[];
+  /** Proxy-Authorization headers received, decoded (`user:password`). */
+  credentials: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * A forward proxy that sends every request and tunnel to `target` (host:port), whatever host was
+ * asked for: so `VAULT_ADDR=http://vault.invalid:8200` works only through it.
+ */
+export async function startForwardProxy(target: string): Promise<ForwardProxy> {
+  const upstream = new URL(target);
+  const forwarded: string[] = [];
+  const tunnels: string[] = [];
+  const credentials: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const noteAuth = (req: http.IncomingMessage) => {
+    const auth = req.headers['proxy-authorization'];
+    if (auth?.startsWith('Basic ')) credentials.push(Buffer.from(auth.slice(6), 'base64').toString());
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/');
+    forwarded.push(url.host);
+    noteAuth(req);
+    delete req.headers['proxy-authorization'];
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: `${url.pathname}${url.search}`,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    forward.on('error', () => req.socket.destroy());
+    req.pipe(forward);
+  });
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
+    tunnels.push(req.url ?? '');
+    noteAuth(req);
+    sockets.add(client);
+    const socket = net.connect(Number(upstream.port), upstream.hostname, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      socket.write(head);
+      socket.pipe(client);
+      client.pipe(socket);
+    });
+    sockets.add(socket);
+    const end = () => {
+      socket.destroy();
+      client.destroy();
+    };
+    socket.on('error', end);
+    client.on('error', end);
+  });
+  server.on('connection', (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    address: `http://127.0.0.1:${port}`,
+    forwarded,
+    tunnels,
+    credentials,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -94,10 +193,18 @@ export function hasOpenssl(): boolean {
   }
 }
 
-/** A throwaway self-signed certificate for 127.0.0.1, written as key.pem/cert.pem into `dir`. */
-export function makeCertificate(dir: string): { key: Buffer; cert: Buffer; certPath: string } {
-  const keyPath = join(dir, 'key.pem');
-  const certPath = join(dir, 'cert.pem');
+/**
+ * A throwaway self-signed certificate, written as <name>-key.pem/<name>.pem into `dir`. Its names
+ * default to IP 127.0.0.1; `dnsNames` replace them (e.g. only `vault.internal`).
+ */
+export function makeCertificate(
+  dir: string,
+  dnsNames?: string[],
+  name = 'cert',
+): { key: Buffer; cert: Buffer; certPath: string } {
+  const keyPath = join(dir, `${name}-key.pem`);
+  const certPath = join(dir, `${name}.pem`);
+  const san = dnsNames ? dnsNames.map((n) => `DNS:${n}`).join(',') : 'IP:127.0.0.1';
   execFileSync(
     'openssl',
     [
@@ -109,9 +216,9 @@ export function makeCertificate(dir: string): { key: Buffer; cert: Buffer; certP
       '-days',
       '1',
       '-subj',
-      '/CN=127.0.0.1',
+      `/CN=${dnsNames?.[0] ?? '127.0.0.1'}`,
       '-addext',
-      'subjectAltName=IP:127.0.0.1',
+      `subjectAltName=${san}`,
       '-keyout',
       keyPath,
       '-out',

@@ -27,6 +27,8 @@ export interface FailureContext {
   /** KV mount and path being read. */
   mountPoint?: string;
   secretPath?: string;
+  /** VAULT_SECRET_VERSION when one is pinned: named in every failure it could explain. */
+  secretVersion?: number | null;
   /** Known credentials to scrub from any text we quote. */
   sensitive: readonly (string | null | undefined)[];
 }
@@ -46,7 +48,7 @@ export function isTlsError(error: unknown): boolean {
   return error instanceof TransportError && TLS_CODE.test(error.code);
 }
 
-/** Transient: network errors, timeouts, 412, 429, 5xx except sealed, 501, and 500 login rejections. */
+/** Transient: network errors, timeouts, 412, 429, 5xx (sealed and standby too) except 501 and 500 login rejections. */
 export function classifyFailure(error: unknown, phase: Phase): RetryDecision {
   if (isVaultError(error)) return { retryable: false };
   if (error instanceof TransportError) {
@@ -61,7 +63,7 @@ export function classifyFailure(error: unknown, phase: Phase): RetryDecision {
     const withDelay = (d: RetryDecision) => (retryAfterMs === undefined ? d : { ...d, retryAfterMs });
     if (error.malformed && status >= 200 && status < 300) return { retryable: false };
     if (status === 412 || status === 429) return withDelay({ retryable: true });
-    if (status === 503) return withDelay({ retryable: !/sealed/i.test(error.vaultMessage) });
+    // Sealed or standby answers too: a restarting Vault unseals within the start-up budget.
     if (status === 501) return { retryable: false };
     if (status === 500 && phase === 'login' && LOGIN_REJECTION.test(error.vaultMessage))
       return { retryable: false };
@@ -80,6 +82,22 @@ export function needsHealthExplanation(stop: RetryStop): boolean {
 function quote(error: VaultHttpError, ctx: FailureContext): string {
   const text = redact(error.vaultMessage, ctx.sensitive);
   return text === '' ? `HTTP ${error.status}` : `HTTP ${error.status}: ${text}`;
+}
+
+/**
+ * A message built twice: quoting Vault's text (the error, the log line) and with the status code
+ * only (`statusMessage`, what status surfaces and health bodies show).
+ */
+function twice(
+  error: VaultHttpError,
+  ctx: FailureContext,
+  build: (said: string) => string,
+): { message: string; statusMessage: string } {
+  return { message: build(quote(error, ctx)), statusMessage: build(`HTTP ${error.status}`) };
+}
+
+function pinned(ctx: FailureContext): string {
+  return ctx.secretVersion ? ` (version ${ctx.secretVersion} pinned by VAULT_SECRET_VERSION)` : '';
 }
 
 function explainHealth(
@@ -123,6 +141,7 @@ function warnings(body: unknown): string[] {
 function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): VaultError {
   const base = { status: error.status, path: error.path, attempts };
   const what = ctx.secretPath !== undefined ? `${ctx.mountPoint}/${ctx.secretPath}` : error.path;
+  const say = (build: (said: string) => string) => twice(error, ctx, build);
   if (ctx.phase === 'login') {
     if (error.malformed) {
       return new VaultAuthenticationError(
@@ -133,17 +152,23 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
     }
     if (error.status === 404 || /no handler for route/i.test(error.vaultMessage)) {
       const setting = ctx.authMountSetting ?? 'the auth mount';
-      return new VaultAuthenticationError(
-        'VAULT_AUTH_MOUNT_NOT_FOUND',
-        `Vault has no auth method at ${error.path.replace(/\/login$/, '')} (${quote(error, ctx)}): check ${setting}`,
-        { ...base, ...(ctx.authMountSetting ? { setting: ctx.authMountSetting } : {}) },
+      const text = say(
+        (said) =>
+          `Vault has no auth method at ${error.path.replace(/\/login$/, '')} (${said}): check ${setting}`,
       );
+      return new VaultAuthenticationError('VAULT_AUTH_MOUNT_NOT_FOUND', text.message, {
+        ...base,
+        statusMessage: text.statusMessage,
+        ...(ctx.authMountSetting ? { setting: ctx.authMountSetting } : {}),
+      });
     }
-    return new VaultAuthenticationError(
-      'VAULT_LOGIN_REJECTED',
-      `Vault rejected the login (${quote(error, ctx)}): check ${ctx.loginHint ?? 'the auth settings'}`,
-      base,
+    const text = say(
+      (said) => `Vault rejected the login (${said}): check ${ctx.loginHint ?? 'the auth settings'}`,
     );
+    return new VaultAuthenticationError('VAULT_LOGIN_REJECTED', text.message, {
+      ...base,
+      statusMessage: text.statusMessage,
+    });
   }
   if (error.malformed) {
     return new VaultSecretError(
@@ -154,11 +179,14 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
   }
   if (error.status === 404) {
     if (/no handler for route/i.test(error.vaultMessage)) {
-      return new VaultSecretError(
-        'VAULT_SECRET_NOT_FOUND',
-        `no secrets engine mounted at "${ctx.mountPoint}" (${quote(error, ctx)}): check VAULT_MOUNT_POINT`,
-        { ...base, setting: 'VAULT_MOUNT_POINT' },
+      const text = say(
+        (said) => `no secrets engine mounted at "${ctx.mountPoint}" (${said}): check VAULT_MOUNT_POINT`,
       );
+      return new VaultSecretError('VAULT_SECRET_NOT_FOUND', text.message, {
+        ...base,
+        statusMessage: text.statusMessage,
+        setting: 'VAULT_MOUNT_POINT',
+      });
     }
     // Vault answers a v1-style read on a KV v2 mount with a 404 and this warning.
     if (warnings(error.body).some((w) => /versioned K\/V/i.test(w))) {
@@ -168,6 +196,13 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
         { ...base, setting: 'VAULT_KV_VERSION' },
       );
     }
+    if (ctx.secretVersion) {
+      return new VaultSecretError(
+        'VAULT_SECRET_NOT_FOUND',
+        `no secret at ${what}${pinned(ctx)} (HTTP 404): check that version exists and is not deleted or destroyed, or unset VAULT_SECRET_VERSION; then VAULT_PATH and VAULT_MOUNT_POINT`,
+        { ...base, setting: 'VAULT_SECRET_VERSION' },
+      );
+    }
     return new VaultSecretError(
       'VAULT_SECRET_NOT_FOUND',
       `no secret at ${what} (HTTP 404): check VAULT_PATH and VAULT_MOUNT_POINT, that the secret exists and is not deleted, and that VAULT_KV_VERSION matches the mount`,
@@ -175,17 +210,38 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
     );
   }
   if (error.status === 403) {
-    return new VaultSecretError(
-      'VAULT_ACCESS_DENIED',
-      `access denied reading ${what} (${quote(error, ctx)}): check that the role's policy grants "read" on ${error.path.replace(/^\/v1\//, '')}`,
-      base,
+    // Vault answers 403, not 404, for any path the policy does not cover: a typo looks like this too.
+    const apiPath = error.path.replace(/^\/v1\//, '');
+    const text = say(
+      (said) =>
+        `access denied reading ${what}${pinned(ctx)} (${said}): either the path is wrong (check VAULT_PATH, VAULT_MOUNT_POINT, VAULT_KV_VERSION and VAULT_KEY_PREFIX; Vault answers 403, not 404, where the policy does not reach) or the role's policy lacks "read" on ${apiPath}`,
     );
+    return new VaultSecretError('VAULT_ACCESS_DENIED', text.message, {
+      ...base,
+      statusMessage: text.statusMessage,
+    });
   }
-  return new VaultSecretError(
-    'VAULT_RESPONSE_INVALID',
-    `Vault refused reading ${what} (${quote(error, ctx)})`,
-    base,
-  );
+  const text = say((said) => `Vault refused reading ${what}${pinned(ctx)} (${said})`);
+  return new VaultSecretError('VAULT_RESPONSE_INVALID', text.message, {
+    ...base,
+    statusMessage: text.statusMessage,
+  });
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** Why retrying stopped at the deadline, with the numbers: never "ran out" when it had not. */
+function deadlineReason(stop: RetryStop): string {
+  const detail = stop.deadline;
+  if (detail?.retryAfterMs !== undefined) {
+    return `Vault asked to wait ${seconds(detail.retryAfterMs)} (Retry-After), longer than the ${seconds(detail.leftMs)} left of the start-up budget (VAULT_STARTUP_TIMEOUT)`;
+  }
+  if (detail && detail.leftMs > 0) {
+    return `${detail.leftMs} ms of the start-up budget (VAULT_STARTUP_TIMEOUT) was left, too little for another attempt`;
+  }
+  return 'the start-up budget (VAULT_STARTUP_TIMEOUT) was spent';
 }
 
 /** The one error a failed phase ends with. `health` is the sys/health body when it was asked. */
@@ -195,16 +251,23 @@ export function mapFailure(stop: RetryStop, ctx: FailureContext, health?: Health
   const explained = needsHealthExplanation(stop) ? explainHealth(health, ctx, stop) : undefined;
   if (explained) return explained;
 
+  if (lastError instanceof TransportError && lastError.code === 'VAULT_REDIRECT_DOWNGRADE') {
+    return new VaultConfigurationError(
+      'VAULT_TLS',
+      `Vault at ${ctx.address} redirected an https request to http (a protocol downgrade, refused): point VAULT_ADDR at the active node or fix its api_addr`,
+      { attempts, setting: 'VAULT_ADDR' },
+    );
+  }
   if (isTlsError(lastError)) {
     const e = lastError as TransportError;
     return new VaultConfigurationError(
       'VAULT_TLS',
-      `TLS handshake with ${ctx.address} failed (${e.code}): check VAULT_CACERT (or VAULT_SKIP_VERIFY for development only)`,
+      `TLS handshake with ${ctx.address} failed (${e.code}): check VAULT_CACERT or VAULT_CAPATH, VAULT_TLS_SERVER_NAME (or VAULT_SKIP_VERIFY for development only)`,
       { attempts },
     );
   }
-  const describe = (e: unknown): string => {
-    if (e instanceof VaultHttpError) return quote(e, ctx);
+  const describe = (e: unknown, forStatus = false): string => {
+    if (e instanceof VaultHttpError) return forStatus ? `HTTP ${e.status}` : quote(e, ctx);
     if (e instanceof TransportError) return `${e.code}: ${redact(e.message, ctx.sensitive)}`;
     return 'no answer';
   };
@@ -212,17 +275,38 @@ export function mapFailure(stop: RetryStop, ctx: FailureContext, health?: Health
     ctx.phase === 'login' ? 'logging in to' : `reading ${ctx.mountPoint}/${ctx.secretPath ?? ''} from`;
   const status = lastError instanceof VaultHttpError ? lastError.status : undefined;
   if (stop.reason === 'deadline') {
-    return new VaultSecretError(
-      'VAULT_DEADLINE_EXCEEDED',
-      `gave up ${step} ${ctx.address} after ${attempts} attempt(s): the start-up budget (VAULT_STARTUP_TIMEOUT) ran out (last: ${describe(lastError)})`,
-      { attempts, setting: 'VAULT_STARTUP_TIMEOUT', ...(status ? { status } : {}) },
-    );
+    const build = (last: string) =>
+      `gave up ${step} ${ctx.address} after ${attempts} attempt(s): ${deadlineReason(stop)} (last: ${last})`;
+    return new VaultSecretError('VAULT_DEADLINE_EXCEEDED', build(describe(lastError)), {
+      attempts,
+      setting: 'VAULT_STARTUP_TIMEOUT',
+      statusMessage: build(describe(lastError, true)),
+      ...(status ? { status } : {}),
+    });
   }
   if (stop.reason === 'exhausted') {
-    return new VaultSecretError(
-      'VAULT_RETRIES_EXHAUSTED',
-      `gave up ${step} ${ctx.address} after ${attempts} attempts (last: ${describe(lastError)}): check VAULT_ADDR, the network and Vault's health; VAULT_MAX_RETRIES sets the retries`,
-      { attempts, setting: 'VAULT_MAX_RETRIES', ...(status ? { status } : {}) },
+    const build = (last: string) =>
+      `gave up ${step} ${ctx.address} after ${attempts} attempts (last: ${last}): check VAULT_ADDR, the network and Vault's health; VAULT_MAX_RETRIES sets the retries`;
+    return new VaultSecretError('VAULT_RETRIES_EXHAUSTED', build(describe(lastError)), {
+      attempts,
+      setting: 'VAULT_MAX_RETRIES',
+      statusMessage: build(describe(lastError, true)),
+      ...(status ? { status } : {}),
+    });
+  }
+  if (lastError instanceof VaultHttpError && lastError.status === 407) {
+    const setting = ctx.address.startsWith('https:') ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    return new VaultConfigurationError(
+      'VAULT_UNREACHABLE',
+      `the proxy in ${setting} refused to forward to ${ctx.address} (HTTP 407 Proxy Authentication Required): check the credentials in ${setting}, or NO_PROXY`,
+      { attempts, status: 407, setting },
+    );
+  }
+  if (lastError instanceof VaultHttpError && lastError.status >= 300 && lastError.status < 400) {
+    return new VaultConfigurationError(
+      'VAULT_STANDBY',
+      `Vault at ${ctx.address} answered HTTP ${lastError.status} again after one redirect was followed: point VAULT_ADDR at the active node or the cluster's load balancer`,
+      { attempts, status: lastError.status, setting: 'VAULT_ADDR' },
     );
   }
   if (lastError instanceof VaultHttpError) return mapHttp(lastError, ctx, attempts);

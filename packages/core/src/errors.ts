@@ -35,6 +35,7 @@ export type VaultErrorCode =
   | 'VAULT_ACCESS_DENIED'
   | 'VAULT_REQUIRED_KEYS_MISSING'
   | 'VAULT_INVALID_KEY'
+  | 'VAULT_INVALID_VALUE'
   | 'VAULT_RESPONSE_INVALID'
   | 'VAULT_RETRIES_EXHAUSTED'
   | 'VAULT_DEADLINE_EXCEEDED'
@@ -53,6 +54,11 @@ export interface VaultErrorDetails {
   attempts?: number;
   /** The underlying error; must itself be secret-free. */
   cause?: unknown;
+  /**
+   * The message as status surfaces show it (`last_error`, health bodies): without Vault's own
+   * response text. Default: the message.
+   */
+  statusMessage?: string;
 }
 
 function hasBrand(value: unknown, kind: VaultErrorKind): boolean {
@@ -68,6 +74,8 @@ export class VaultError extends Error {
   readonly status?: number;
   readonly path?: string;
   readonly attempts?: number;
+  /** The message without Vault's response text, for status surfaces. */
+  declare readonly statusMessage: string;
 
   constructor(code: VaultErrorCode, message: string, details: VaultErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -78,6 +86,10 @@ export class VaultError extends Error {
     if (details.status !== undefined) this.status = details.status;
     if (details.path !== undefined) this.path = details.path;
     if (details.attempts !== undefined) this.attempts = details.attempts;
+    Object.defineProperty(this, 'statusMessage', {
+      value: details.statusMessage ?? message,
+      enumerable: false,
+    });
     const kinds: VaultErrorKind[] = ['VaultError'];
     if (new.target.name !== 'VaultError') kinds.push(new.target.name as VaultErrorKind);
     Object.defineProperty(this, BRAND, { value: kinds, enumerable: false });

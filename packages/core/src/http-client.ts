@@ -6,7 +6,9 @@
  *   (VAULT_SKIP_VERIFY=false even turns verification off there); we set every one explicitly.
  * - Responses go through our handler so failures carry status, headers and Vault's message.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readBoundedFileSync } from './bounded-file';
 import nodeVault from 'node-vault';
 import { VaultConfigurationError } from './errors';
 import { VaultHttpError } from './http-error';
@@ -23,15 +25,59 @@ export interface VaultHttpClient {
   close(): void;
 }
 
+/** A PEM file is a few KiB; a CA bundle well under 1 MiB. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
 function readPem(file: string, setting: string): Buffer {
   try {
-    return readFileSync(file);
+    return readBoundedFileSync(file, MAX_PEM_BYTES);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new VaultConfigurationError('VAULT_TLS', `${setting} file "${file}" cannot be read (${code})`, {
-      setting,
+    const why =
+      code === 'ENOTREG'
+        ? 'is not a regular file'
+        : code === 'EFBIG'
+          ? `is larger than ${MAX_PEM_BYTES / 1024 / 1024} MiB`
+          : `cannot be read (${code})`;
+    throw new VaultConfigurationError('VAULT_TLS', `${setting} file "${file}" ${why}`, { setting });
+  }
+}
+
+/** VAULT_CAPATH: every file in the directory must hold PEM, as go-rootcerts' LoadCAPath requires. */
+function readCaPath(dir: string): Buffer[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new VaultConfigurationError(
+      'VAULT_TLS',
+      `VAULT_CAPATH directory "${dir}" cannot be read (${code})`,
+      {
+        setting: 'VAULT_CAPATH',
+      },
+    );
+  }
+  const pems = names
+    .map((name) => join(dir, name))
+    .filter((file) => !statSync(file, { throwIfNoEntry: false })?.isDirectory())
+    .map((file) => {
+      const pem = readPem(file, 'VAULT_CAPATH');
+      if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+        throw new VaultConfigurationError(
+          'VAULT_TLS',
+          `VAULT_CAPATH file "${file}" holds no PEM certificate: keep only CA certificates in that directory`,
+          { setting: 'VAULT_CAPATH' },
+        );
+      }
+      return pem;
+    });
+  if (pems.length === 0) {
+    throw new VaultConfigurationError('VAULT_TLS', `VAULT_CAPATH directory "${dir}" holds no certificate`, {
+      setting: 'VAULT_CAPATH',
     });
   }
+  return pems;
 }
 
 function toVaultResponse(response: TransportResponse): Promise<unknown> {
@@ -57,11 +103,13 @@ export function createVaultHttpClient(options: ResolvedOptions): VaultHttpClient
   const tls = {
     rejectUnauthorized: !options.skipVerify,
     ...(options.ca !== null ? { ca: options.ca } : {}),
+    ...(options.caCert === null && options.caPath !== null ? { ca: readCaPath(options.caPath) } : {}),
     ...(options.caCert !== null ? { ca: readPem(options.caCert, 'VAULT_CACERT') } : {}),
+    ...(options.tlsServerName !== null ? { servername: options.tlsServerName } : {}),
     ...(options.clientCert !== null ? { cert: readPem(options.clientCert, 'VAULT_CLIENT_CERT') } : {}),
     ...(options.clientKey !== null ? { key: readPem(options.clientKey, 'VAULT_CLIENT_KEY') } : {}),
   };
-  const transport = createTransport(tls, options.timeoutMs);
+  const transport = createTransport(tls, options.timeoutMs, options.proxy);
   const client = nodeVault({
     endpoint: options.address,
     apiVersion: 'v1',

@@ -19,8 +19,12 @@ export {
   type KvVersion,
   type KeyTransform,
   type EnvRecord,
+  type HealthBody,
 } from './options';
 export { toEnvValue, assertValidKey, mapKey } from './values';
-export { maskKeyName, looksSensitive, createLogger, type CoreLogger } from './logger';
+export { RESERVED_KEYS, RESERVED_PREFIXES, isReservedKey, isEnvVarName, safeKeyName } from './key-policy';
+export { MAX_ENV_ENTRY_BYTES } from './inject';
+export { healthBody } from './health-body';
+export { describeKeys, createLogger, type CoreLogger } from './logger';
 export { buildStatus } from './status';
 export type { AuthMethod, AuthSession } from './auth';

@@ -1,6 +1,6 @@
 /**
  * One logger shape over Nest's Logger, pino, console and Fastify's `log`. Callers pass key names and
- * codes only; names that look sensitive are masked too (`DB_PASSWORD` → `DB_P***`).
+ * codes only, never values.
  */
 import type { VaultLogger } from './types';
 
@@ -12,21 +12,13 @@ export interface CoreLogger {
 }
 
 const PREFIX = '[vault-config] ';
-const SENSITIVE_NAME =
-  /PASS|PWD|SECRET|TOKEN|KEY|PRIVATE|CREDENTIAL|AUTH|CERT|SALT|SIGNATURE|SESSION|COOKIE|DSN|_URL$|URI$/i;
 
-export function looksSensitive(name: string): boolean {
-  return SENSITIVE_NAME.test(name);
-}
-
-/** `DB_PASSWORD` → `DB_P***`: keeps enough to recognise the key, not enough to describe it. */
-export function maskKeyName(name: string): string {
-  if (!looksSensitive(name)) return name;
-  return `${name.slice(0, Math.min(4, Math.ceil(name.length / 3)))}***`;
-}
-
+/**
+ * Key names as the start-up and change lines show them: whole. Names are not secrets and operators
+ * need to see what loaded; values never reach a logger.
+ */
 export function describeKeys(keys: readonly string[], limit = 20): string {
-  const shown = keys.slice(0, limit).map(maskKeyName).join(', ');
+  const shown = keys.slice(0, limit).join(', ');
   return keys.length > limit ? `${shown}, … (${keys.length - limit} more)` : shown;
 }
 

@@ -9,12 +9,14 @@ import { Subject, type Observable } from 'rxjs';
 import { createAuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import type { FailureContext } from './error-mapping';
+import { healthBody } from './health-body';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
+import { tooLargeWarning } from './inject';
 import { detectKvVersion, type KvSecret } from './kv';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
 import type { RetryPolicy } from './retry';
-import { SecretState, type SecretsRecord } from './secret-state';
+import { SecretState, type Commit, type SecretsRecord } from './secret-state';
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
@@ -165,6 +167,11 @@ export class VaultSecretManager {
     return this.getStatus();
   }
 
+  /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
+  getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
+    return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
   /**
    * Final: stops every watcher, makes a pending initialize() reject (VAULT_CLOSED), revokes what this
    * manager holds (dynamic leases; the token when it logged in for it), and releases connections.
@@ -244,6 +251,8 @@ export class VaultSecretManager {
       deadline: Date.now() + options.startupTimeoutMs,
       attemptTimeoutMs: options.timeoutMs,
       signal: cancel.signal,
+      // Every failed attempt that will be retried, so a slow start-up is never silent.
+      warn: (message) => this.log.warn(message),
     };
     this.http?.close();
     const http = createVaultHttpClient(options);
@@ -254,6 +263,7 @@ export class VaultSecretManager {
       phase: 'read',
       address: options.address as string,
       mountPoint: options.mountPoint,
+      secretVersion: options.version,
       ...extra,
       get sensitive() {
         return [...auth.sensitiveValues(), currentToken(), options.token, options.secretId];
@@ -357,9 +367,12 @@ export class VaultSecretManager {
       override: options.override,
       required: options.required,
       describeSources: () => options.paths.map((p) => `${options.mountPoint}/${p}`).join(', '),
+      version: options.version,
     });
     const dynamic = new Map(leases.map((l) => [l.spec.path, l.values]));
-    const { keys, injected, kept } = state.commitInitial(this.convertKv(kvSecrets), dynamic);
+    const { keys, injected, kept, tooLarge } = state.commitInitial(this.convertKv(kvSecrets), dynamic);
+    const warning = tooLargeWarning(tooLarge);
+    if (warning) this.log.warn(warning);
     this.state = state;
     this.store.update({
       state: 'ready',
@@ -394,7 +407,13 @@ export class VaultSecretManager {
     const options = this.options as ResolvedOptions;
     return mergeInOrder(
       reads.map((r) =>
-        convertSecretData(r.data, `${options.mountPoint}/${r.path}`, options.keyTransform, options.keyPrefix),
+        convertSecretData(
+          r.data,
+          `${options.mountPoint}/${r.path}`,
+          options.keyTransform,
+          options.keyPrefix,
+          options.allowKeys,
+        ),
       ),
     );
   }
@@ -462,8 +481,10 @@ export class VaultSecretManager {
   }
 
   private rotated(lease: DynamicLease, handover: Handover | null): void {
-    const keys = (this.state as SecretState).commitDynamic(lease.spec.path, lease.values);
-    this.publish('rotation', keys);
+    const keys = this.publish(
+      'rotation',
+      (this.state as SecretState).commitDynamic(lease.spec.path, lease.values),
+    );
     this.rotationsSubject.next({
       path: lease.spec.path,
       keys,
@@ -474,7 +495,10 @@ export class VaultSecretManager {
   }
 
   /** Announces changed key names; a change that changed nothing announces nothing. */
-  private publish(reason: SecretChangeEvent['reason'], keys: string[]): string[] {
+  private publish(reason: SecretChangeEvent['reason'], commit: Commit): string[] {
+    const keys = commit.changed;
+    const warning = tooLargeWarning(commit.tooLarge);
+    if (warning) this.log.warn(warning);
     if (keys.length === 0) return keys;
     const at = new Date(this.clock.now()).toISOString();
     this.store.update({ keys: (this.state as SecretState).size, loaded_at: at });

@@ -7,11 +7,14 @@ import { resolveLifecycle, type DynamicSecretSpec, type ResolvedLifecycle } from
 import { VaultConfigurationError } from './errors';
 import type { Clock, RandomSource } from './lifecycle/clock';
 import { parseDuration } from './lifecycle/duration';
+import { describeAddress } from './address';
+import { proxySettingsFromEnv, type ProxySettings } from './proxy';
 import type { AuthMethodName, VaultLogger } from './types';
 
 export type KvVersion = 1 | 2 | 'auto';
 export type KeyTransform = 'none' | 'upper' | ((key: string, path: string) => string);
 export type EnvRecord = Record<string, string | undefined>;
+export type HealthBody = 'full' | 'minimal';
 
 export const DEFAULT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
@@ -49,8 +52,12 @@ export interface VaultOptions {
   tokenPath?: string;
   /** VAULT_NAMESPACE: Vault Enterprise namespace. */
   namespace?: string;
-  /** VAULT_CACERT: path to a PEM CA bundle. */
+  /** VAULT_CACERT: path to a PEM CA bundle. Wins over VAULT_CAPATH, as in Vault's CLI. */
   caCert?: string;
+  /** VAULT_CAPATH: a directory of PEM CA certificates (every file in it must be PEM). */
+  caPath?: string;
+  /** VAULT_TLS_SERVER_NAME: the name sent in SNI and checked against Vault's certificate. */
+  tlsServerName?: string;
   /** PEM CA text (instead of a file). */
   ca?: string | Buffer;
   /** VAULT_CLIENT_CERT / VAULT_CLIENT_KEY: paths to a PEM client certificate and key (mutual TLS). */
@@ -68,6 +75,17 @@ export interface VaultOptions {
   keyPrefix?: string;
   /** Write secrets into `env`. Default true. */
   inject?: boolean;
+  /**
+   * VAULT_ALLOW_KEYS (comma-separated): key names that steer the runtime (NODE_OPTIONS, PATH, LD_*,
+   * proxy variables, VAULT_*...; see RESERVED_KEYS) which this app really means to load from Vault.
+   * Default: none, and such a key fails the start-up.
+   */
+  allowKeys?: string[];
+  /**
+   * VAULT_HEALTH_BODY: what the health route and indicator serve. `full` (default): the status object.
+   * `minimal`: `{ state }` only, for health routes reachable from outside.
+   */
+  healthBody?: HealthBody;
   /** Overwrite variables already set in `env`. Default true (Vault wins). */
   override?: boolean;
   /** Nest Logger, pino, console, Fastify's log; `false` silences. Default: console. */
@@ -111,6 +129,8 @@ export interface ResolvedOptions {
   tokenPath: string;
   namespace: string | null;
   caCert: string | null;
+  caPath: string | null;
+  tlsServerName: string | null;
   ca: string | Buffer | null;
   clientCert: string | null;
   clientKey: string | null;
@@ -121,6 +141,11 @@ export interface ResolvedOptions {
   keyPrefix: string;
   inject: boolean;
   override: boolean;
+  /** Reserved key names allowed anyway (upper-cased). */
+  allowKeys: string[];
+  healthBody: HealthBody;
+  /** HTTP_PROXY / HTTPS_PROXY / NO_PROXY from `env`, as Vault's CLI reads them. */
+  proxy: ProxySettings;
   logger: VaultLogger | false | undefined;
   env: EnvRecord;
   lifecycle: ResolvedLifecycle;
@@ -188,18 +213,21 @@ export function parseStrictBoolean(value: unknown, setting: string, option: stri
 function address(value: unknown): string | undefined {
   const raw = text(value, 'VAULT_ADDR', 'address');
   if (raw === undefined) return undefined;
+  // Quoted only through describeAddress: an address may carry user:password@ or ?token=.
+  const shown = describeAddress(raw);
   if (!/^https?:\/\//i.test(raw))
-    fail('VAULT_ADDR', 'address', `must start with http:// or https:// (got "${raw}")`);
+    fail('VAULT_ADDR', 'address', `must start with http:// or https:// (got "${shown}")`);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    return fail('VAULT_ADDR', 'address', `is not a valid URL (got "${raw}")`);
+    return fail('VAULT_ADDR', 'address', `is not a valid URL (got "${shown}")`);
   }
-  if (url.hostname === '') fail('VAULT_ADDR', 'address', `has no host (got "${raw}")`);
-  if (url.username || url.password) fail('VAULT_ADDR', 'address', 'must not contain credentials');
+  if (url.hostname === '') fail('VAULT_ADDR', 'address', `has no host (got "${shown}")`);
+  if (url.username || url.password)
+    fail('VAULT_ADDR', 'address', `must not contain credentials (got "${shown}")`);
   if (url.search || url.hash)
-    fail('VAULT_ADDR', 'address', `must not have a query or fragment (got "${raw}")`);
+    fail('VAULT_ADDR', 'address', `must not have a query or fragment (got "${shown}")`);
   return `${url.protocol}//${url.host}${url.pathname}`.replace(/\/+$/, '');
 }
 
@@ -274,6 +302,41 @@ function secret(value: unknown, setting: string, option: string): string | undef
   // Never echo the value: it is a credential.
   if (typeof value !== 'string' || value.trim() === '') fail(setting, option, 'must be a non-empty string');
   return value.trim();
+}
+
+function keyList(value: unknown): string[] {
+  if (value === undefined) return [];
+  const list = typeof value === 'string' ? value.split(',') : value;
+  if (!Array.isArray(list) || list.some((k) => typeof k !== 'string'))
+    fail('VAULT_ALLOW_KEYS', 'allowKeys', 'must be a comma-separated list (or an array) of key names');
+  return (list as string[]).map((k) => k.trim().toUpperCase()).filter((k) => k !== '');
+}
+
+function healthBodyMode(value: unknown): HealthBody | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'full' || value === 'minimal') return value;
+  return fail('VAULT_HEALTH_BODY', 'healthBody', `must be full or minimal (got ${JSON.stringify(value)})`);
+}
+
+/** Proxy variables are checked here so a bad one names itself; never echoed (they may hold a password). */
+function proxySettings(env: EnvRecord): ProxySettings {
+  const settings = proxySettingsFromEnv(env);
+  for (const [name, value] of [
+    ['HTTPS_PROXY', settings.https],
+    ['HTTP_PROXY', settings.http],
+  ] as const) {
+    if (value === null) continue;
+    try {
+      new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    } catch {
+      throw new VaultConfigurationError(
+        'VAULT_CONFIG_INVALID',
+        `${name} (or its lower-case form) is not a valid proxy URL: fix or unset it`,
+        { setting: name },
+      );
+    }
+  }
+  return settings;
 }
 
 export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
@@ -363,6 +426,10 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
     }
   }
 
+  const allowKeys = keyList(pick(o.allowKeys, env, 'VAULT_ALLOW_KEYS'));
+  const healthBody = healthBodyMode(pick(o.healthBody, env, 'VAULT_HEALTH_BODY')) ?? 'full';
+  const proxy = proxySettings(env);
+
   const enabled = addr !== undefined;
   const authMethod = enabled
     ? selectAuthMethodName({ explicit: pick(o.authMethod, env, 'VAULT_AUTH_METHOD'), roleId, token, role })
@@ -415,6 +482,10 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
       DEFAULT_TOKEN_PATH,
     namespace: text(pick(o.namespace, env, 'VAULT_NAMESPACE'), 'VAULT_NAMESPACE', 'namespace') ?? null,
     caCert: text(pick(o.caCert, env, 'VAULT_CACERT'), 'VAULT_CACERT', 'caCert') ?? null,
+    caPath: text(pick(o.caPath, env, 'VAULT_CAPATH'), 'VAULT_CAPATH', 'caPath') ?? null,
+    tlsServerName:
+      text(pick(o.tlsServerName, env, 'VAULT_TLS_SERVER_NAME'), 'VAULT_TLS_SERVER_NAME', 'tlsServerName') ??
+      null,
     ca: o.ca ?? null,
     clientCert: text(pick(o.clientCert, env, 'VAULT_CLIENT_CERT'), 'VAULT_CLIENT_CERT', 'clientCert') ?? null,
     clientKey: text(pick(o.clientKey, env, 'VAULT_CLIENT_KEY'), 'VAULT_CLIENT_KEY', 'clientKey') ?? null,
@@ -425,6 +496,9 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
     keyPrefix: (prefixRaw as string | undefined) ?? '',
     inject: o.inject ?? true,
     override: o.override ?? true,
+    allowKeys,
+    healthBody,
+    proxy,
     logger: o.logger,
     env,
     lifecycle: resolveLifecycle(o, (value, name) => pick(value, env, name), parseStrictBoolean, authMethod),

@@ -19,7 +19,26 @@ export interface RetryPolicy {
   now?: () => number;
   /** Aborting stops retrying (e.g. a sibling read already failed the start-up). */
   signal?: AbortSignal;
+  /** Where a failed attempt that will be retried is reported (start-up: the app's logger, at warn). */
+  warn?: (message: string) => void;
+  /** Called before each wait; vaultCall turns it into the warn line. */
+  onRetry?: (event: RetryEvent) => void;
 }
+
+export interface RetryEvent {
+  /** The attempt that failed, 1-based. */
+  attempt: number;
+  /** Attempts allowed in all (maxRetries + 1). */
+  maxAttempts: number;
+  error: unknown;
+  /** The wait before the next attempt. */
+  waitMs: number;
+  /** True when the wait was shortened to fit the deadline (this is the last attempt that fits). */
+  shortened: boolean;
+}
+
+/** Shorter than this, an attempt cannot do a round trip: better stop and say so. */
+export const MIN_ATTEMPT_MS = 100;
 
 export interface RetryDecision {
   retryable: boolean;
@@ -37,11 +56,19 @@ export interface AttemptContext {
 }
 
 /** Why retrying stopped; `lastError` is the failure that ended it. */
+export interface DeadlineDetail {
+  /** Milliseconds left of the deadline when retrying stopped. */
+  leftMs: number;
+  /** Set when Vault asked (Retry-After) for a longer wait than was left. */
+  retryAfterMs?: number;
+}
+
 export class RetryStop extends Error {
   constructor(
     readonly reason: 'fatal' | 'exhausted' | 'deadline',
     readonly lastError: unknown,
     readonly attempts: number,
+    readonly deadline?: DeadlineDetail,
   ) {
     super(`retry stopped: ${reason} after ${attempts} attempt(s)`);
     this.name = 'RetryStop';
@@ -89,7 +116,7 @@ export async function withRetry<T>(
   let attempt = 0;
   for (;;) {
     const left = policy.deadline - now();
-    if (left <= 0) throw new RetryStop('deadline', undefined, attempt);
+    if (left <= 0) throw new RetryStop('deadline', undefined, attempt, { leftMs: 0 });
     if (policy.signal?.aborted) throw new RetryStop('fatal', policy.signal.reason, attempt);
     attempt += 1;
     const controller = new AbortController();
@@ -103,8 +130,24 @@ export async function withRetry<T>(
       const decision = classify(error);
       if (!decision.retryable) throw new RetryStop('fatal', error, attempt);
       if (attempt > policy.maxRetries) throw new RetryStop('exhausted', error, attempt);
-      const wait = decision.retryAfterMs ?? backoffDelay(attempt - 1, policy);
-      if (now() + wait >= policy.deadline) throw new RetryStop('deadline', error, attempt);
+      const wanted = decision.retryAfterMs ?? backoffDelay(attempt - 1, policy);
+      const leftNow = policy.deadline - now();
+      // Vault's Retry-After is honoured or not at all; our own backoff shrinks to the time left.
+      if (decision.retryAfterMs !== undefined && wanted + MIN_ATTEMPT_MS > leftNow) {
+        throw new RetryStop('deadline', error, attempt, {
+          leftMs: Math.max(0, leftNow),
+          retryAfterMs: decision.retryAfterMs,
+        });
+      }
+      const wait = Math.min(wanted, leftNow - MIN_ATTEMPT_MS);
+      if (wait < 0) throw new RetryStop('deadline', error, attempt, { leftMs: Math.max(0, leftNow) });
+      policy.onRetry?.({
+        attempt,
+        maxAttempts: policy.maxRetries + 1,
+        error,
+        waitMs: wait,
+        shortened: wait < wanted,
+      });
       await sleep(wait, policy.signal);
     } finally {
       clearTimeout(guard);

@@ -4,7 +4,7 @@
  * that would leave a required key missing changes nothing.
  */
 import { VaultSecretError } from './errors';
-import { injectSecrets } from './inject';
+import { fitsEnvironment, injectSecrets, type InjectResult } from './inject';
 import type { EnvRecord } from './options';
 import { diffKeys } from './lifecycle/diff';
 import { mergeInOrder, missingKeys } from './values';
@@ -18,12 +18,23 @@ export interface SecretStateOptions {
   required: readonly string[];
   /** What the paths were, for the "required keys missing" message. */
   describeSources(): string;
+  /** A pinned KV version (VAULT_SECRET_VERSION), named when it could explain missing keys. */
+  version: number | null;
 }
 
 export interface InitialCommit {
   keys: string[];
   injected: string[];
   kept: string[];
+  /** Too large for the environment: left out (still served by get()). */
+  tooLarge: InjectResult['tooLarge'];
+}
+
+export interface Commit {
+  /** Keys added, changed or removed; none: nothing happened. */
+  changed: string[];
+  /** Changed values too large for the environment: left out of it. */
+  tooLarge: InjectResult['tooLarge'];
 }
 
 function freeze(record: Record<string, string>): SecretsRecord {
@@ -55,10 +66,12 @@ export class SecretState {
   private validate(next: Record<string, string>): void {
     const missing = missingKeys(this.options.required, next);
     if (missing.length > 0) {
+      const { version } = this.options;
+      const pinned = version !== null ? ` version ${version}, pinned by VAULT_SECRET_VERSION,` : '';
       throw new VaultSecretError(
         'VAULT_REQUIRED_KEYS_MISSING',
-        `required keys missing from Vault: ${missing.join(', ')} (read ${this.options.describeSources()}): add them in Vault or fix VAULT_PATH`,
-        { keys: missing, setting: 'VAULT_PATH' },
+        `required keys missing from Vault: ${missing.join(', ')} (read ${this.options.describeSources()}${pinned}): add them in Vault or fix VAULT_PATH${pinned ? ' or VAULT_SECRET_VERSION' : ''}`,
+        { keys: missing, setting: pinned ? 'VAULT_SECRET_VERSION' : 'VAULT_PATH' },
       );
     }
   }
@@ -71,32 +84,31 @@ export class SecretState {
   commitInitial(kv: Record<string, string>, dynamic: Map<string, Record<string, string>>): InitialCommit {
     const next = this.compose(kv, dynamic);
     this.validate(next);
-    let injected: string[] = [];
-    let kept: string[] = [];
+    let result: InjectResult = { injected: [], kept: [], tooLarge: [] };
     if (this.options.inject) {
-      ({ injected, kept } = injectSecrets(this.options.env, next, this.options.override));
-      for (const key of injected) this.injectedKeys.add(key);
+      result = injectSecrets(this.options.env, next, this.options.override);
+      for (const key of result.injected) this.injectedKeys.add(key);
     }
     this.kv = kv;
     this.dynamic.clear();
     for (const [path, values] of dynamic) this.dynamic.set(path, values);
     this.record = freeze(next);
-    return { keys: Object.keys(next), injected, kept };
+    return { keys: Object.keys(next), ...result };
   }
 
-  /** New KV values from a refresh; returns the changed key names (none: nothing happened). */
-  commitKv(kv: Record<string, string>): string[] {
+  /** New KV values from a refresh. */
+  commitKv(kv: Record<string, string>): Commit {
     return this.commit(kv, this.dynamic);
   }
 
-  /** New values of one dynamic secret; returns the changed key names. */
-  commitDynamic(path: string, values: Record<string, string>): string[] {
+  /** New values of one dynamic secret. */
+  commitDynamic(path: string, values: Record<string, string>): Commit {
     const dynamic = new Map(this.dynamic);
     dynamic.set(path, values);
     return this.commit(this.kv, dynamic);
   }
 
-  private commit(kv: Record<string, string>, dynamic: Map<string, Record<string, string>>): string[] {
+  private commit(kv: Record<string, string>, dynamic: Map<string, Record<string, string>>): Commit {
     const next = this.compose(kv, dynamic);
     this.validate(next);
     this.kv = kv;
@@ -105,25 +117,32 @@ export class SecretState {
       for (const [path, values] of dynamic) this.dynamic.set(path, values);
     }
     const changed = diffKeys(this.record, next);
-    if (changed.length === 0) return changed;
-    if (this.options.inject) this.writeEnv(changed, next);
+    if (changed.length === 0) return { changed, tooLarge: [] };
+    const tooLarge = this.options.inject ? this.writeEnv(changed, next) : [];
     this.record = freeze(next);
-    return changed;
+    return { changed, tooLarge };
   }
 
-  /** Updates or removes the changed keys this manager owns in the env. */
-  private writeEnv(changed: string[], next: Record<string, string>): void {
+  /**
+   * Updates or removes the changed keys this manager owns in the env. A value too large for the
+   * environment removes the key from it (a stale value would be worse) and is reported.
+   */
+  private writeEnv(changed: string[], next: Record<string, string>): InjectResult['tooLarge'] {
     const { env, override } = this.options;
+    const tooLarge: InjectResult['tooLarge'] = [];
     for (const key of changed) {
       const owned = this.injectedKeys.has(key) || override || env[key] === undefined;
       if (!owned) continue;
-      if (key in next) {
-        env[key] = next[key];
+      const value = next[key];
+      if (value !== undefined && fitsEnvironment(key, value)) {
+        env[key] = value;
         this.injectedKeys.add(key);
-      } else {
-        delete env[key];
-        this.injectedKeys.delete(key);
+        continue;
       }
+      if (value !== undefined) tooLarge.push({ key, bytes: Buffer.byteLength(value) });
+      delete env[key];
+      this.injectedKeys.delete(key);
     }
+    return tooLarge;
   }
 }

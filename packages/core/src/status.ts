@@ -22,10 +22,13 @@ export function buildStatus(s: VaultStatus): VaultStatus {
   };
 }
 
-/** Secret-free summary: our errors' messages are secret-free by construction; others are named only. */
+/**
+ * Secret-free summary: our errors' messages are secret-free by construction, and the status form
+ * leaves out Vault's response text; other errors are named only.
+ */
 export function toLastError(error: unknown, at = new Date()): VaultLastError {
   if (isVaultError(error))
-    return { name: error.name, code: error.code, message: error.message, at: at.toISOString() };
+    return { name: error.name, code: error.code, message: error.statusMessage, at: at.toISOString() };
   const name = error instanceof Error ? error.name : 'Error';
   return { name, code: 'UNKNOWN', message: `${name} (details withheld)`, at: at.toISOString() };
 }

@@ -2,15 +2,22 @@
  * The HTTP transport node-vault sends through (its `request-promise` seam). We own it because
  * node-vault's default axios wrapper drops response headers (we need `Retry-After`), cannot be
  * aborted by our start-up deadline, and logs through `debug`. This one never logs anything.
+ * It also follows one redirect from a standby as Vault's Go client does (api/client.go), goes through
+ * HTTP(S)_PROXY as Vault's CLI does, bounds connections and the bytes of overlapping answers, and
+ * parses JSON numbers from their source text.
  */
 import http from 'node:http';
 import https from 'node:https';
-
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { parseJson } from './json';
+import { proxyFor, type ProxySettings } from './proxy';
 export interface TransportTls {
-  ca?: string | Buffer;
+  ca?: string | Buffer | Buffer[];
   cert?: string | Buffer;
   key?: string | Buffer;
   rejectUnauthorized: boolean;
+  /** VAULT_TLS_SERVER_NAME: the name sent in SNI and checked against the certificate. */
+  servername?: string;
 }
 
 export interface TransportRequest {
@@ -44,16 +51,81 @@ export class TransportError extends Error {
   }
 }
 
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** One answer's body. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/** The bodies of overlapping requests together (the parallel reads of a start-up or a refresh). */
+export const MAX_TOTAL_BODY_BYTES = 32 * 1024 * 1024;
+/** Connections per agent: 16 paths still load in one round trip, 200 do not open 200 sockets. */
+export const MAX_SOCKETS = 16;
+const REDIRECTS = new Set([301, 302, 307]);
 
-export function createTransport(tls: TransportTls, defaultTimeoutMs: number) {
-  const httpsAgent = new https.Agent({ keepAlive: true, ...tls });
-  const httpAgent = new http.Agent({ keepAlive: true });
+function proxyAuthorization(proxy: URL): string | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
+  const user = decodeURIComponent(proxy.username);
+  const pass = decodeURIComponent(proxy.password);
+  return `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+}
 
-  function send(req: TransportRequest): Promise<TransportResponse> {
+/** The proxy URL without credentials: the agent's `debug` output prints it. */
+function withoutCredentials(proxy: URL): URL {
+  const bare = new URL(proxy.href);
+  bare.username = '';
+  bare.password = '';
+  return bare;
+}
+
+export function createTransport(
+  tls: TransportTls,
+  defaultTimeoutMs: number,
+  proxies: ProxySettings = { http: null, https: null, noProxy: '' },
+) {
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  const tunnels = new Map<string, HttpsProxyAgent<string>>();
+  let inFlight = 0;
+  let windowBytes = 0;
+
+  function tunnelTo(proxy: URL): HttpsProxyAgent<string> {
+    let agent = tunnels.get(proxy.href);
+    if (!agent) {
+      const auth = proxyAuthorization(proxy);
+      agent = new HttpsProxyAgent(withoutCredentials(proxy).href, {
+        keepAlive: true,
+        maxSockets: MAX_SOCKETS,
+        ...(auth ? { headers: { 'proxy-authorization': auth } } : {}),
+      });
+      tunnels.set(proxy.href, agent);
+    }
+    return agent;
+  }
+
+  /** Where and how to open the request: direct, tunnelled (https via CONNECT) or via an HTTP proxy. */
+  function route(url: URL, headers: Record<string, string>): { target: URL; options: https.RequestOptions } {
+    const isHttps = url.protocol === 'https:';
+    const proxy = proxyFor(url, proxies);
+    if (isHttps) {
+      // TLS options go on the request: both agents hand them to tls.connect.
+      return {
+        target: url,
+        options: { ...tls, headers, agent: proxy ? tunnelTo(proxy) : httpsAgent },
+      };
+    }
+    if (!proxy) return { target: url, options: { headers, agent: httpAgent } };
+    // Plain http through a proxy: the absolute URL as the request target, as Go's transport does.
+    const auth = proxyAuthorization(proxy);
+    return {
+      target: new URL(`${proxy.protocol}//${proxy.host}`),
+      options: {
+        path: url.href,
+        headers: { ...headers, host: url.host, ...(auth ? { 'proxy-authorization': auth } : {}) },
+        agent: httpAgent,
+      },
+    };
+  }
+
+  function send(req: TransportRequest, redirected = false): Promise<TransportResponse> {
     return new Promise((resolve, reject) => {
       const url = new URL(req.uri);
-      const isHttps = url.protocol === 'https:';
       const payload =
         req.json !== undefined && typeof req.json === 'object'
           ? Buffer.from(JSON.stringify(req.json))
@@ -68,17 +140,20 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number) {
         headers['content-length'] = String(payload.length);
       }
       let settled = false;
+      inFlight += 1;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         req.signal?.removeEventListener('abort', onAbort);
+        inFlight -= 1;
+        if (inFlight === 0) windowBytes = 0;
         fn();
       };
-      const outgoing = (isHttps ? https : http).request(url, {
+      const { target, options } = route(url, headers);
+      const outgoing = (target.protocol === 'https:' ? https : http).request(target, {
+        ...options,
         method: req.method,
-        headers,
-        agent: isHttps ? httpsAgent : httpAgent,
       });
       const timeoutMs = req.timeout ?? defaultTimeoutMs;
       const timer = setTimeout(() => {
@@ -99,13 +174,41 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number) {
         finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
       });
       outgoing.on('response', (res) => {
+        const location = res.headers.location;
+        if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
+          res.resume();
+          let next: URL;
+          try {
+            next = new URL(location, url);
+          } catch {
+            return finish(() =>
+              reject(new TransportError('VAULT_REDIRECT_INVALID', 'redirect to an invalid URL')),
+            );
+          }
+          if (url.protocol === 'https:' && next.protocol !== 'https:') {
+            return finish(() =>
+              reject(
+                new TransportError('VAULT_REDIRECT_DOWNGRADE', 'redirect would cause protocol downgrade'),
+              ),
+            );
+          }
+          // Once, with the same method, body and token (Vault's Go client, api/client.go).
+          return finish(() => resolve(send({ ...req, uri: next.href }, true)));
+        }
         const chunks: Buffer[] = [];
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
+          windowBytes += chunk.length;
+          if (size > MAX_BODY_BYTES || windowBytes > MAX_TOTAL_BODY_BYTES) {
+            const which = size > MAX_BODY_BYTES ? 'response body' : 'answers of the parallel reads together';
+            const cap = size > MAX_BODY_BYTES ? MAX_BODY_BYTES : MAX_TOTAL_BODY_BYTES;
             outgoing.destroy();
-            finish(() => reject(new TransportError('VAULT_RESPONSE_TOO_LARGE', 'response body too large')));
+            finish(() =>
+              reject(
+                new TransportError('VAULT_RESPONSE_TOO_LARGE', `${which} over ${cap / 1024 / 1024} MiB`),
+              ),
+            );
             return;
           }
           chunks.push(chunk);
@@ -119,7 +222,7 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number) {
           let malformed = false;
           if (raw.trim() !== '') {
             try {
-              body = JSON.parse(raw);
+              body = parseJson(raw);
             } catch {
               malformed = true;
             }
@@ -146,6 +249,7 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number) {
     close(): void {
       httpsAgent.destroy();
       httpAgent.destroy();
+      for (const agent of tunnels.values()) agent.destroy();
     },
   };
 }

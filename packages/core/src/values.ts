@@ -3,6 +3,8 @@
  * Values: strings as is, numbers/booleans as text, objects/arrays as JSON, null as ''.
  */
 import { VaultSecretError } from './errors';
+import { isLosslessNumber, stringifyJson } from './json';
+import { isEnvVarName, isReservedKey, safeKeyName } from './key-policy';
 import type { KeyTransform } from './options';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -12,20 +14,64 @@ export function toEnvValue(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  return JSON.stringify(value);
+  if (isLosslessNumber(value)) return value.toString();
+  return stringifyJson(value);
 }
 
-/** Throws VaultSecretError (VAULT_INVALID_KEY) naming the key if it cannot be an env var name. */
-export function assertValidKey(key: string, path: string): void {
-  let problem: string | undefined;
-  if (key === '') problem = 'is empty';
-  else if (key.includes('=')) problem = 'contains "="';
-  else if (key.includes('\0')) problem = 'contains a NUL character';
-  else if (FORBIDDEN_KEYS.has(key)) problem = 'is a reserved object property name';
-  if (problem !== undefined) {
+function invalidKey(
+  key: string,
+  path: string,
+  problem: string,
+  what = 'cannot be an environment variable: rename it in Vault',
+): VaultSecretError {
+  const shown = safeKeyName(key);
+  return new VaultSecretError(
+    'VAULT_INVALID_KEY',
+    `secret key "${shown}" at ${path} ${problem} and ${what}`,
+    {
+      keys: [shown],
+      path,
+    },
+  );
+}
+
+/** A key as stored in Vault: something a record and a transform can take. */
+function assertRawKey(key: string, path: string): void {
+  if (key === '') throw invalidKey(key, path, 'is empty');
+  if (key.includes('=')) throw invalidKey(key, path, 'contains "="');
+  if (key.includes('\0')) throw invalidKey(key, path, 'contains a NUL character');
+  if (FORBIDDEN_KEYS.has(key)) throw invalidKey(key, path, 'is a reserved object property name');
+}
+
+/**
+ * Throws VaultSecretError (VAULT_INVALID_KEY) naming the key (only its safe part) when it cannot be
+ * an environment variable name, or when it steers the runtime (RESERVED_KEYS) and is not allowed.
+ */
+export function assertValidKey(key: string, path: string, allowed: readonly string[] = []): void {
+  assertRawKey(key, path);
+  if (!isEnvVarName(key)) {
+    throw invalidKey(
+      key,
+      path,
+      'is not a valid environment variable name (letters, digits, "_", "-", "." only; no leading digit)',
+    );
+  }
+  if (isReservedKey(key, allowed)) {
+    throw invalidKey(
+      key,
+      path,
+      'is reserved: it steers the runtime (Node, the dynamic loader, proxies, PATH or this library)',
+      `is refused by default: rename it in Vault, or allow it with VAULT_ALLOW_KEYS=${key}`,
+    );
+  }
+}
+
+/** Throws VaultSecretError (VAULT_INVALID_VALUE) naming the key, never the value. */
+export function assertValidValue(key: string, value: string, path: string): void {
+  if (value.includes('\0')) {
     throw new VaultSecretError(
-      'VAULT_INVALID_KEY',
-      `secret key ${JSON.stringify(key)} at ${path} ${problem} and cannot be an environment variable: rename it in Vault`,
+      'VAULT_INVALID_VALUE',
+      `the value of secret key "${key}" at ${path} contains a NUL character, which the environment would silently truncate: fix the value in Vault`,
       { keys: [key], path },
     );
   }
@@ -38,24 +84,15 @@ export function mapKey(key: string, path: string, transform: KeyTransform, prefi
     try {
       mapped = transform(key, path);
     } catch {
-      throw new VaultSecretError(
-        'VAULT_INVALID_KEY',
-        `keyTransform threw for key ${JSON.stringify(key)} at ${path}`,
-        {
-          keys: [key],
-          path,
-        },
-      );
+      throw invalidKey(key, path, 'made keyTransform throw', 'cannot be mapped: fix keyTransform');
     }
   }
   if (typeof mapped !== 'string') {
-    throw new VaultSecretError(
-      'VAULT_INVALID_KEY',
-      `keyTransform returned a non-string for key ${JSON.stringify(key)}`,
-      {
-        keys: [key],
-        path,
-      },
+    throw invalidKey(
+      key,
+      path,
+      'was mapped to a non-string by keyTransform',
+      'cannot be mapped: fix keyTransform',
     );
   }
   return `${prefix}${mapped}`;
@@ -70,23 +107,27 @@ export function convertSecretData(
   path: string,
   transform: KeyTransform,
   prefix: string,
+  allowed: readonly string[] = [],
 ): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
   const origin = new Map<string, string>();
   for (const rawKey of Object.keys(data)) {
-    assertValidKey(rawKey, path);
+    assertRawKey(rawKey, path);
     const key = mapKey(rawKey, path, transform, prefix);
-    assertValidKey(key, path);
+    assertValidKey(key, path, allowed);
     const previous = origin.get(key);
     if (previous !== undefined) {
+      const [a, b] = [safeKeyName(previous), safeKeyName(rawKey)];
       throw new VaultSecretError(
         'VAULT_INVALID_KEY',
-        `secret keys ${JSON.stringify(previous)} and ${JSON.stringify(rawKey)} at ${path} both map to ${JSON.stringify(key)}`,
-        { keys: [previous, rawKey], path },
+        `secret keys "${a}" and "${b}" at ${path} both map to "${key}"`,
+        { keys: [a, b], path },
       );
     }
     origin.set(key, rawKey);
-    out[key] = toEnvValue(data[rawKey]);
+    const value = toEnvValue(data[rawKey]);
+    assertValidValue(key, value, path);
+    out[key] = value;
   }
   return out;
 }

@@ -11,7 +11,28 @@ import {
 } from './error-mapping';
 import type { VaultHttpClient } from './http-client';
 import { VaultHttpError } from './http-error';
-import { RetryStop, withRetry, type AttemptContext, type RetryPolicy } from './retry';
+import { RetryStop, withRetry, type AttemptContext, type RetryEvent, type RetryPolicy } from './retry';
+import { TransportError } from './transport';
+
+/** What failed, as a code: never Vault's body or Node's full message. */
+export function failureCode(error: unknown): string {
+  if (error instanceof VaultHttpError)
+    return error.malformed ? `HTTP ${error.status}, not JSON` : `HTTP ${error.status}`;
+  if (error instanceof TransportError) return error.code;
+  return error instanceof Error ? error.name : 'error';
+}
+
+/** `reading kv/ACME/DEV/MYAPP: attempt 1/4 failed (HTTP 503); next in 212 ms` */
+export function retryLine(context: FailureContext, event: RetryEvent): string {
+  const step =
+    context.phase === 'login'
+      ? 'login'
+      : context.phase === 'detect'
+        ? `detecting the KV version of ${context.mountPoint}`
+        : `reading ${context.mountPoint}/${context.secretPath ?? ''}`;
+  const last = event.shortened ? ' (the last that fits VAULT_STARTUP_TIMEOUT)' : '';
+  return `${step}: attempt ${event.attempt}/${event.maxAttempts} failed (${failureCode(event.error)}); next in ${event.waitMs} ms${last}`;
+}
 
 async function askHealth(
   http: VaultHttpClient,
@@ -40,7 +61,7 @@ export async function vaultCall<T>(
     return await withRetry(
       (attempt) => operation(http.requestOptions(attempt.timeoutMs, attempt.signal), attempt),
       (error) => classifyFailure(error, context.phase),
-      policy,
+      policy.warn ? { ...policy, onRetry: (event) => policy.warn?.(retryLine(context, event)) } : policy,
     );
   } catch (error) {
     const stop = error instanceof RetryStop ? error : new RetryStop('fatal', error, 1);

@@ -82,11 +82,11 @@ describe('failure table', () => {
     expect(h.server.requests).toHaveLength(0);
   });
 
-  it('Vault sealed → VaultConfigurationError VAULT_SEALED, not retried', async () => {
+  it('Vault sealed → retried within the budget, then VaultConfigurationError VAULT_SEALED', async () => {
     h.server.seal();
-    const e = await expectFailure({}, VaultConfigurationError, 'VAULT_SEALED');
+    const e = await expectFailure({ maxRetries: 2 }, VaultConfigurationError, 'VAULT_SEALED');
     expect(e.message).toMatch(/sealed/);
-    expect(logins().length).toBeLessThanOrEqual(1);
+    expect(logins()).toHaveLength(3);
   });
 
   it('Vault uninitialized → VaultConfigurationError VAULT_UNINITIALIZED', async () => {
@@ -168,7 +168,7 @@ describe('failure table', () => {
   it('a secret key that cannot be an env var name → VaultSecretError naming it', async () => {
     h.server.writeSecret('kv', 'ACME/DEV/BADKEY', { GOOD: 'x', 'A=B': 'y' });
     const e = await expectFailure({ path: [PATH, 'ACME/DEV/BADKEY'] }, VaultSecretError, 'VAULT_INVALID_KEY');
-    expect(e.keys).toEqual(['A=B']);
+    expect(e.keys).toEqual(['A=***']);
   });
 });
 

@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { mapFailure } from '../src/error-mapping';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../src/errors';
 import { VaultHttpError } from '../src/http-error';
-import { createLogger, describeKeys, maskKeyName } from '../src/logger';
+import { createLogger, describeKeys } from '../src/logger';
 import { redact } from '../src/redact';
 import { RetryStop } from '../src/retry';
 import { TransportError } from '../src/transport';
 
 describe('logger', () => {
-  it('masks names that look sensitive and keeps the others', () => {
-    expect(maskKeyName('DB_PASSWORD')).toBe('DB_P***');
-    expect(maskKeyName('API_KEY')).toMatch(/^AP?I?\*\*\*$/);
-    expect(maskKeyName('LOG_LEVEL')).toBe('LOG_LEVEL');
-    expect(describeKeys(['LOG_LEVEL', 'JWT_SECRET'])).toBe('LOG_LEVEL, JWT_***');
+  it('shows key names whole (names are not secrets), capped at a count', () => {
+    expect(describeKeys(['LOG_LEVEL', 'JWT_SECRET', 'DB_PASSWORD'])).toBe(
+      'LOG_LEVEL, JWT_SECRET, DB_PASSWORD',
+    );
+    expect(describeKeys(['A', 'B', 'C'], 2)).toBe('A, B, … (1 more)');
   });
 
   it('drives console-like, Nest-like (log) and pino-like (this-bound) loggers', () => {
@@ -106,5 +106,25 @@ describe('mapFailure', () => {
       phase: 'login',
     });
     expect([e.name, e.code]).toEqual(['VaultConfigurationError', 'VAULT_TLS']);
+  });
+});
+
+describe('mapFailure: redirects and proxies', () => {
+  const ctx = { phase: 'login' as const, address: 'https://vault:8200', sensitive: [] };
+  const stop = (status: number) =>
+    new RetryStop('fatal', new VaultHttpError(status, [], {}, '/v1/auth/k8s/login', undefined), 1);
+
+  it('a redirect left after the one followed names VAULT_ADDR, not the login settings', () => {
+    const e = mapFailure(stop(307), ctx);
+    expect(e).toBeInstanceOf(VaultConfigurationError);
+    expect({ code: e.code, setting: e.setting }).toEqual({ code: 'VAULT_STANDBY', setting: 'VAULT_ADDR' });
+  });
+
+  it('a 407 from the proxy names the proxy variable', () => {
+    const e = mapFailure(stop(407), ctx);
+    expect({ code: e.code, setting: e.setting }).toEqual({
+      code: 'VAULT_UNREACHABLE',
+      setting: 'HTTPS_PROXY',
+    });
   });
 });

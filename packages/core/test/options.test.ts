@@ -175,12 +175,52 @@ describe('resolveOptions: bad values name the variable', () => {
     ['VAULT_KEY_PREFIX with =', { VAULT_KEY_PREFIX: 'A=' }, 'VAULT_KEY_PREFIX'],
     ['token auth without VAULT_TOKEN', { VAULT_AUTH_METHOD: 'token' }, 'VAULT_TOKEN'],
     ['approle auth without VAULT_ROLE_ID', { VAULT_AUTH_METHOD: 'approle' }, 'VAULT_ROLE_ID'],
+    ['VAULT_HEALTH_BODY=short', { VAULT_HEALTH_BODY: 'short' }, 'VAULT_HEALTH_BODY'],
+    ['HTTPS_PROXY not a URL', { HTTPS_PROXY: 'http://[bad' }, 'HTTPS_PROXY'],
   ];
   it.each(cases)('%s', (_name, overrides, setting) => {
     const error = configError({ env: { ...k8sEnv, ...overrides } });
     expect(error.code).toBe('VAULT_CONFIG_INVALID');
     expect(error.setting).toBe(setting);
     expect(error.message).toContain(setting);
+  });
+
+  it.each([
+    ['user:password@ without a scheme', 'app:CANARY-pw@vault:8200', 'CANARY-pw', '***@vault:8200'],
+    ['user:password@ with a scheme', 'http://app:CANARY-pw@vault:8200', 'CANARY-pw', 'http://***@vault:8200'],
+    ['?token=', 'http://vault:8200/?token=hvs.CANARY', 'hvs.CANARY', 'http://vault:8200/?***'],
+    ['#fragment', 'http://vault:8200/#CANARY-frag', 'CANARY-frag', 'http://vault:8200/#***'],
+    ['a bad port and a password', 'http://u:CANARY-pw@vault:port', 'CANARY-pw', 'http://***@vault:port'],
+  ])('never quotes a VAULT_ADDR credential (%s)', (_name, address, secret, shown) => {
+    const error = configError({ env: { ...k8sEnv, VAULT_ADDR: address } });
+    expect(error.setting).toBe('VAULT_ADDR');
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toContain(shown);
+  });
+
+  it('never quotes a bad proxy URL (it may hold a password)', () => {
+    const error = configError({ env: { ...k8sEnv, HTTPS_PROXY: 'http://u:CANARY@[bad' } });
+    expect(error.message).not.toContain('CANARY');
+  });
+
+  it('reads VAULT_ALLOW_KEYS, VAULT_HEALTH_BODY, VAULT_CAPATH, VAULT_TLS_SERVER_NAME and the proxy variables', () => {
+    const o = resolveOptions({
+      env: {
+        ...k8sEnv,
+        VAULT_ALLOW_KEYS: 'node_options, HTTPS_PROXY',
+        VAULT_HEALTH_BODY: 'minimal',
+        VAULT_CAPATH: '/etc/vault/ca.d',
+        VAULT_TLS_SERVER_NAME: 'vault.internal',
+        https_proxy: 'http://proxy:3128',
+        NO_PROXY: '.svc',
+      },
+    });
+    expect(o.allowKeys).toEqual(['NODE_OPTIONS', 'HTTPS_PROXY']);
+    expect(o.healthBody).toBe('minimal');
+    expect(o.caPath).toBe('/etc/vault/ca.d');
+    expect(o.tlsServerName).toBe('vault.internal');
+    expect(o.proxy).toEqual({ http: null, https: 'http://proxy:3128', noProxy: '.svc' });
+    expect(resolveOptions({ env: k8sEnv }).healthBody).toBe('full');
   });
 
   it('rejects bad programmatic values too, naming the variable and the option', () => {

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { classifyFailure } from '../src/error-mapping';
 import { VaultSecretError } from '../src/errors';
 import { VaultHttpError } from '../src/http-error';
-import { RetryStop, backoffDelay, parseRetryAfter, withRetry, type RetryPolicy } from '../src/retry';
+import {
+  RetryStop,
+  backoffDelay,
+  parseRetryAfter,
+  withRetry,
+  type RetryEvent,
+  type RetryPolicy,
+} from '../src/retry';
 import { TransportError } from '../src/transport';
 
 const transient = () => ({ retryable: true });
@@ -169,6 +176,71 @@ describe('withRetry', () => {
   });
 });
 
+describe('withRetry at the deadline (injected clock)', () => {
+  /** A clock that only moves when the retry loop sleeps or an attempt takes time. */
+  function clocked(overrides: Partial<RetryPolicy>, attemptMs = 10) {
+    let now = 0;
+    const waits: number[] = [];
+    const events: RetryEvent[] = [];
+    const p: RetryPolicy = {
+      maxRetries: 20,
+      baseDelayMs: 5000,
+      maxDelayMs: 40_000,
+      deadline: 1500,
+      attemptTimeoutMs: 1000,
+      random: () => 0.9,
+      now: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+      onRetry: (e) => void events.push(e),
+      ...overrides,
+    };
+    const attempt = async () => {
+      now += attemptMs;
+      throw new Error('down');
+    };
+    return { p, waits, events, attempt, at: () => now };
+  }
+
+  it('shortens a backoff longer than the time left, so a last attempt fits, then says what was left', async () => {
+    const c = clocked({});
+    const stop = await stopOf(withRetry(c.attempt, transient, c.p));
+    // 0.9 × 5000 = 4500 ms wanted; 1490 ms left minus the 100 ms an attempt needs.
+    expect(c.waits).toEqual([1390]);
+    expect(c.events.map((e) => [e.attempt, e.maxAttempts, e.waitMs, e.shortened])).toEqual([
+      [1, 21, 1390, true],
+    ]);
+    expect(stop.reason).toBe('deadline');
+    expect(stop.attempts).toBe(2);
+    expect(stop.deadline).toEqual({ leftMs: 90 });
+    expect(c.at()).toBe(1410);
+  });
+
+  it('does not shorten Retry-After: stops at once and reports the wait Vault asked for', async () => {
+    const c = clocked({});
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          throw http(429, 'slow down', { 'retry-after': '30' });
+        },
+        (e) => classifyFailure(e, 'read'),
+        c.p,
+      ),
+    );
+    expect(c.waits).toEqual([]);
+    expect(stop.deadline).toEqual({ leftMs: 1500, retryAfterMs: 30_000 });
+  });
+
+  it('reports each retried failure with attempt n/N and the wait', async () => {
+    const c = clocked({ baseDelayMs: 10, maxRetries: 2, deadline: 60_000 });
+    const stop = await stopOf(withRetry(c.attempt, transient, c.p));
+    expect(stop.reason).toBe('exhausted');
+    expect(c.events.map((e) => `${e.attempt}/${e.maxAttempts} ${e.waitMs}`)).toEqual(['1/3 9', '2/3 18']);
+  });
+});
+
 describe('backoff and Retry-After parsing', () => {
   it('caps the exponential ceiling', () => {
     const p = { baseDelayMs: 100, maxDelayMs: 250, random: () => 0.999 };
@@ -194,7 +266,8 @@ describe('classifyFailure: what is transient', () => {
     [502, '', 'read', true],
     [503, 'maintenance', 'read', true],
     [504, '', 'read', true],
-    [503, 'Vault is sealed', 'read', false],
+    [503, 'Vault is sealed', 'read', true],
+    [503, 'Vault is sealed', 'login', true],
     [501, '', 'read', false],
     [400, 'missing role', 'login', false],
     [401, '', 'read', false],

@@ -3,7 +3,7 @@
  * openssl CLI; skipped where it is absent). The listener answers a KV v2 read like Vault does.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -120,5 +120,32 @@ describe.skipIf(!available)('TLS', () => {
       logger: false,
     });
     await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_TLS', setting: 'VAULT_CACERT' });
+  });
+
+  it('a VAULT_CACERT that is a FIFO fails at once instead of blocking start-up', async () => {
+    const fifo = join(dir, 'ca-fifo');
+    execFileSync('mkfifo', [fifo]);
+    const manager = new VaultSecretManager({ env: { ...base(), VAULT_CACERT: fifo }, logger: false });
+    await expect(manager.initialize()).rejects.toMatchObject({
+      code: 'VAULT_TLS',
+      setting: 'VAULT_CACERT',
+      message: expect.stringContaining('not a regular file'),
+    });
+  });
+
+  it('VAULT_CAPATH: a directory of certificates is trusted; a non-PEM file in it is named', async () => {
+    const caDir = join(dir, 'ca.d');
+    mkdirSync(caDir);
+    writeFileSync(join(caDir, 'vault.pem'), readFileSync(join(dir, 'cert.pem')));
+    const ok = new VaultSecretManager({ env: { ...base(), VAULT_CAPATH: caDir }, logger: false });
+    await expect(ok.initialize()).resolves.toMatchObject({ TLS_OK: 'yes' });
+    await ok.close();
+    writeFileSync(join(caDir, 'notes.txt'), 'not a certificate');
+    const bad = new VaultSecretManager({ env: { ...base(), VAULT_CAPATH: caDir }, logger: false });
+    await expect(bad.initialize()).rejects.toMatchObject({
+      code: 'VAULT_TLS',
+      setting: 'VAULT_CAPATH',
+      message: expect.stringContaining('notes.txt'),
+    });
   });
 });

@@ -18,14 +18,26 @@ describe('toEnvValue', () => {
 });
 
 describe('key validation', () => {
+  // [key, why, how the message and error.keys name it]
   it.each([
-    ['', 'is empty'],
-    ['A=B', '"="'],
-    ['A\0B', 'NUL'],
-    ['__proto__', 'reserved'],
-    ['constructor', 'reserved'],
-    ['prototype', 'reserved'],
-  ])('refuses %j with VaultSecretError naming it', (key, why) => {
+    ['', 'is empty', ''],
+    ['A=B', '"="', 'A=***'],
+    ['A\0B', 'NUL', 'A***'],
+    ['__proto__', 'reserved object property', '__proto__'],
+    ['constructor', 'reserved object property', 'constructor'],
+    ['prototype', 'reserved object property', 'prototype'],
+    ['MY KEY', 'not a valid environment variable name', 'MY ***'],
+    ['LINE\nBREAK', 'not a valid environment variable name', 'LINE***'],
+    ['1ST', 'not a valid environment variable name', '1ST***'],
+    ['NODE_OPTIONS', 'steers the runtime', 'NODE_OPTIONS'],
+    ['node_tls_reject_unauthorized', 'steers the runtime', 'node_tls_reject_unauthorized'],
+    ['LD_PRELOAD', 'steers the runtime', 'LD_PRELOAD'],
+    ['DYLD_INSERT_LIBRARIES', 'steers the runtime', 'DYLD_INSERT_LIBRARIES'],
+    ['PATH', 'steers the runtime', 'PATH'],
+    ['https_proxy', 'steers the runtime', 'https_proxy'],
+    ['No_Proxy', 'steers the runtime', 'No_Proxy'],
+    ['VAULT_ADDR', 'steers the runtime', 'VAULT_ADDR'],
+  ])('refuses %j with VaultSecretError naming it safely', (key, why, shown) => {
     try {
       assertValidKey(key, 'kv/ACME');
       throw new Error('expected a throw');
@@ -33,10 +45,41 @@ describe('key validation', () => {
       expect(error).toBeInstanceOf(VaultSecretError);
       const e = error as VaultSecretError;
       expect(e.code).toBe('VAULT_INVALID_KEY');
-      expect(e.keys).toEqual([key]);
-      expect(e.message).toContain(JSON.stringify(key));
+      expect(e.keys).toEqual([shown]);
+      expect(e.message).toContain(`"${shown}"`);
       expect(e.message).toContain(why);
     }
+  });
+
+  it('never quotes a secret pasted as a key name', () => {
+    const pasted = 'DATABASE_URL=postgres://app:S3cr3t@db:5432/app';
+    const e = (() => {
+      try {
+        convertSecretData({ [pasted]: 'x' }, 'kv/A', 'none', '');
+      } catch (error) {
+        return error as VaultSecretError;
+      }
+      throw new Error('expected a throw');
+    })();
+    expect(e.keys).toEqual(['DATABASE_URL=***']);
+    expect(JSON.stringify({ ...e, message: e.message, statusMessage: e.statusMessage })).not.toContain(
+      'S3cr3t',
+    );
+  });
+
+  it('allows a reserved name listed in allowKeys (any case), and NODE_ENV always', () => {
+    expect(() => assertValidKey('NODE_OPTIONS', 'p', ['NODE_OPTIONS'])).not.toThrow();
+    expect(convertSecretData({ https_proxy: 'http://p:3128' }, 'kv/A', 'none', '', ['HTTPS_PROXY'])).toEqual({
+      https_proxy: 'http://p:3128',
+    });
+    expect(() => assertValidKey('NODE_ENV', 'p')).not.toThrow();
+  });
+
+  it('refuses a NUL in a value, naming the key and never the value', () => {
+    expect(() => convertSecretData({ TOKEN: 'abc\0CANARY' }, 'kv/A', 'none', '')).toThrow(
+      expect.objectContaining({ code: 'VAULT_INVALID_VALUE', keys: ['TOKEN'] }),
+    );
+    expect(() => convertSecretData({ TOKEN: 'abc\0CANARY' }, 'kv/A', 'none', '')).not.toThrow(/CANARY/);
   });
 
   it('refuses a __proto__ key that came from parsed JSON without touching Object.prototype', () => {
@@ -60,12 +103,12 @@ describe('key mapping', () => {
     expect(convertSecretData({ url: 'u' }, 'kv/A', (k, p) => `${p.split('/')[1]}_${k}`, '')).toEqual({
       A_url: 'u',
     });
-    expect(() => convertSecretData({ url: 'u' }, 'kv/A', () => 'A=B', '')).toThrow(/"A=B"/);
+    expect(() => convertSecretData({ url: 'u' }, 'kv/A', () => 'A=B', '')).toThrow(/"A=\*\*\*"/);
     const throwing = () => {
       throw new Error('boom');
     };
     expect(() => convertSecretData({ url: 'u' }, 'kv/A', throwing, '')).toThrow(
-      /keyTransform threw for key "url"/,
+      /secret key "url" at kv\/A made keyTransform throw/,
     );
   });
 
@@ -88,10 +131,26 @@ describe('merge, required, inject', () => {
 
   it('injects with override by default and keeps existing values with override false', () => {
     const env: Record<string, string | undefined> = { A: 'old', KEEP: 'k' };
-    expect(injectSecrets(env, { A: 'new', B: 'b' }, true)).toEqual({ injected: ['A', 'B'], kept: [] });
+    expect(injectSecrets(env, { A: 'new', B: 'b' }, true)).toEqual({
+      injected: ['A', 'B'],
+      kept: [],
+      tooLarge: [],
+    });
     expect(env).toEqual({ A: 'new', B: 'b', KEEP: 'k' });
     const env2: Record<string, string | undefined> = { A: 'old' };
-    expect(injectSecrets(env2, { A: 'new', B: 'b' }, false)).toEqual({ injected: ['B'], kept: ['A'] });
+    expect(injectSecrets(env2, { A: 'new', B: 'b' }, false)).toEqual({
+      injected: ['B'],
+      kept: ['A'],
+      tooLarge: [],
+    });
     expect(env2).toEqual({ A: 'old', B: 'b' });
+  });
+
+  it('keeps a value over 128 KiB (with its name) out of the environment', () => {
+    const env: Record<string, string | undefined> = {};
+    const big = 'x'.repeat(128 * 1024);
+    const result = injectSecrets(env, { BIG: big, SMALL: 's' }, true);
+    expect(result).toEqual({ injected: ['SMALL'], kept: [], tooLarge: [{ key: 'BIG', bytes: 128 * 1024 }] });
+    expect(env).toEqual({ SMALL: 's' });
   });
 });

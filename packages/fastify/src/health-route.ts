@@ -7,7 +7,10 @@ export function healthPath(option: boolean | string | undefined): string | undef
   return undefined;
 }
 
-/** Serves the cached status object; a health request never calls Vault. */
+/**
+ * Serves the cached status (or `{ state }` with VAULT_HEALTH_BODY=minimal), the same body the Nest
+ * indicator reports; a health request never calls Vault.
+ */
 export function registerHealthRoute(
   fastify: FastifyInstance,
   path: string,
@@ -16,6 +19,6 @@ export function registerHealthRoute(
   fastify.get(path, async (_request, reply) => {
     const status = manager.getStatus();
     reply.code(isReady(status) ? 200 : 503).header('cache-control', 'no-store');
-    return status;
+    return manager.getHealthBody();
   });
 }

@@ -6,7 +6,15 @@ import type { VaultSecretManager } from '@vault-config/core';
  */
 export type VaultSecretSource = Pick<
   VaultSecretManager,
-  'get' | 'getAll' | 'getStatus' | 'get_status' | 'status$' | 'changes$' | 'rotations$' | 'close'
+  | 'get'
+  | 'getAll'
+  | 'getStatus'
+  | 'get_status'
+  | 'getHealthBody'
+  | 'status$'
+  | 'changes$'
+  | 'rotations$'
+  | 'close'
 >;
 
 /** Given back by each application that used a manager; the last one closes it. */

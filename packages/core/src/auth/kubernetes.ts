@@ -2,15 +2,23 @@
  * Kubernetes auth: the pod's service-account JWT, read fresh from the file on every login because
  * the kubelet rotates it, sent with node-vault's `kubernetesLogin` to the configured mount.
  */
-import { readFile } from 'node:fs/promises';
+import { readBoundedFile } from '../bounded-file';
 import { VaultAuthenticationError } from '../errors';
 import type { AuthMethod } from './types';
 import { sessionFromLogin } from './types';
 
+/** A projected service-account token is 1–2 KiB; anything far larger is not one. */
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+const WHY: Record<string, string> = {
+  ENOTREG: 'is not a regular file (a FIFO, socket, device or directory would block or mislead start-up)',
+  EFBIG: `is larger than ${MAX_TOKEN_FILE_BYTES / 1024} KiB, too large for a service-account token`,
+};
+
 export async function readServiceAccountToken(tokenPath: string): Promise<string> {
   let content: string;
   try {
-    content = await readFile(tokenPath, 'utf8');
+    content = (await readBoundedFile(tokenPath, MAX_TOKEN_FILE_BYTES)).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -20,9 +28,10 @@ export async function readServiceAccountToken(tokenPath: string): Promise<string
         { setting: 'VAULT_K8S_TOKEN_PATH' },
       );
     }
+    const why = (code && WHY[code]) ?? `cannot be read (${code ?? 'error'})`;
     throw new VaultAuthenticationError(
       'VAULT_TOKEN_FILE_UNREADABLE',
-      `service-account token file "${tokenPath}" cannot be read (${code ?? 'error'}): check file permissions and VAULT_K8S_TOKEN_PATH`,
+      `service-account token file "${tokenPath}" ${why}: check file permissions and VAULT_K8S_TOKEN_PATH`,
       { setting: 'VAULT_K8S_TOKEN_PATH' },
     );
   }

@@ -36,12 +36,16 @@ export interface VaultOps {
   revokeLease(token: string, leaseId: string, policy: RetryPolicy): Promise<void>;
 }
 
-function mapDynamic(spec: DynamicSecretSpec, data: Record<string, unknown>): Record<string, string> {
+function mapDynamic(
+  spec: DynamicSecretSpec,
+  data: Record<string, unknown>,
+  allowed: readonly string[],
+): Record<string, string> {
   const values: Record<string, string> = {};
   const fields = spec.keys ? Object.keys(spec.keys) : Object.keys(data);
   for (const field of fields) {
     const key = spec.keys?.[field] ?? field;
-    assertValidKey(key, spec.path);
+    assertValidKey(key, spec.path, allowed);
     if (data[field] === undefined) {
       throw new VaultSecretError(
         'VAULT_RESPONSE_INVALID',
@@ -117,7 +121,7 @@ export function createVaultOps(
         duration,
         renewable: duration > 0 && body.renewable === true,
         expiresAt: now() + duration * 1000,
-        values: mapDynamic(spec, data as Record<string, unknown>),
+        values: mapDynamic(spec, data as Record<string, unknown>, options.allowKeys),
         ...(typeof ttl === 'number' && ttl > 0 ? { ttlSeconds: ttl } : {}),
       };
     },

@@ -5,7 +5,8 @@ import type { VaultSecretSource } from '../secret-source';
 
 /**
  * A readiness controller for apps without `@nestjs/terminus`: `GET /{path}` answers the cached
- * status object, 200 for ready/degraded/disabled and 503 otherwise. It never calls Vault.
+ * status object (or `{ state }` with VAULT_HEALTH_BODY=minimal), 200 for ready/degraded/disabled
+ * and 503 otherwise. It never calls Vault.
  */
 export function createVaultHealthController(path = 'health'): Type<unknown> {
   @Controller(path)
@@ -13,11 +14,11 @@ export function createVaultHealthController(path = 'health'): Type<unknown> {
     constructor(@Inject(VAULT_SECRET_MANAGER) private readonly manager: VaultSecretSource) {}
 
     @Get()
-    check(): VaultStatus {
-      const status = this.manager.getStatus();
+    check(): VaultStatus | Pick<VaultStatus, 'state'> {
+      const body = this.manager.getHealthBody();
       // The exception's object is the response body, on Express and Fastify alike.
-      if (!isReady(status)) throw new ServiceUnavailableException(status);
-      return status;
+      if (!isReady(this.manager.getStatus())) throw new ServiceUnavailableException(body);
+      return body;
     }
   }
   return VaultHealthController;

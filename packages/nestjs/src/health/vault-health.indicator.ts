@@ -18,7 +18,9 @@ export class VaultHealthIndicator {
   isHealthy<const Key extends string = 'vault'>(key: Key = 'vault' as Key): HealthIndicatorResult<Key> {
     const status = this.manager.getStatus();
     const indicator = this.health.check(key);
-    return isReady(status) ? indicator.up({ ...status }) : indicator.down({ ...status });
+    // The same body as the Fastify route: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal.
+    const body = { ...this.manager.getHealthBody() };
+    return isReady(status) ? indicator.up(body) : indicator.down(body);
   }
 
   getStatus(): VaultStatus {

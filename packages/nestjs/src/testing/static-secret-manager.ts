@@ -52,6 +52,10 @@ export class StaticSecretManager implements VaultSecretSource {
     this.rotations$ = this.rotations.asObservable();
   }
 
+  getHealthBody(): VaultStatus {
+    return this.status.getValue();
+  }
+
   get(key: string): string | undefined {
     return Object.prototype.hasOwnProperty.call(this.secrets, key) ? this.secrets[key] : undefined;
   }

@@ -1,0 +1,83 @@
+/**
+ * Which proxy a request to Vault goes through, decided as Vault's CLI does (Go's
+ * `http.ProxyFromEnvironment`, golang.org/x/net/http/httpproxy): `HTTPS_PROXY` for https, `HTTP_PROXY`
+ * for http (upper case first, then lower case), `NO_PROXY` excludes hosts, and requests to localhost
+ * or a loopback address are never proxied. Ours rather than a library's because it must read the
+ * `env` option, not only process.env, and match Go's precedence.
+ */
+import net from 'node:net';
+import type { EnvRecord } from './options';
+
+export interface ProxySettings {
+  http: string | null;
+  https: string | null;
+  noProxy: string;
+}
+
+function first(env: EnvRecord, names: string[]): string | null {
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') return value.trim();
+  }
+  return null;
+}
+
+export function proxySettingsFromEnv(env: EnvRecord): ProxySettings {
+  return {
+    http: first(env, ['HTTP_PROXY', 'http_proxy']),
+    https: first(env, ['HTTPS_PROXY', 'https_proxy']),
+    noProxy: first(env, ['NO_PROXY', 'no_proxy']) ?? '',
+  };
+}
+
+function ipInCidr(ip: string, cidr: string): boolean {
+  const [base, bitsText] = cidr.split('/');
+  const bits = Number(bitsText);
+  if (!base || !Number.isInteger(bits) || net.isIP(base) === 0 || net.isIP(base) !== net.isIP(ip))
+    return false;
+  const list = new net.BlockList();
+  list.addSubnet(base, bits, net.isIP(base) === 6 ? 'ipv6' : 'ipv4');
+  return list.check(ip, net.isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+}
+
+function excluded(host: string, port: string, noProxy: string): boolean {
+  for (const raw of noProxy.split(',')) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry === '*') return true;
+    if (entry.includes('/')) {
+      if (ipInCidr(host, entry)) return true;
+      continue;
+    }
+    let name = entry;
+    let entryPort = '';
+    const colon = entry.lastIndexOf(':');
+    if (colon > 0 && !entry.includes(']') && entry.indexOf(':') === colon) {
+      name = entry.slice(0, colon);
+      entryPort = entry.slice(colon + 1);
+    }
+    if (entryPort !== '' && entryPort !== port) continue;
+    name = name.replace(/^\[|\]$/g, '');
+    if (name.startsWith('.')) {
+      if (host.endsWith(name)) return true;
+    } else if (host === name || host.endsWith(`.${name}`)) return true;
+  }
+  return false;
+}
+
+/** The proxy URL for `target`, or null for a direct connection. */
+export function proxyFor(target: URL, settings: ProxySettings): URL | null {
+  const host = target.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (host === 'localhost' || host.endsWith('.localhost')) return null;
+  if (isLoopback(host)) return null;
+  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
+  if (excluded(host, port, settings.noProxy)) return null;
+  const chosen = target.protocol === 'https:' ? settings.https : settings.http;
+  if (chosen === null) return null;
+  // Go assumes http:// for a proxy given without a scheme.
+  return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) ? chosen : `http://${chosen}`);
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || (net.isIPv4(ip) && ip.startsWith('127.'));
+}
