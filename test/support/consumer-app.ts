@@ -45,6 +45,36 @@ export function readmeFiles(readme: string): Map<string, string> {
   return files;
 }
 
+/** `pnpm pack`s each package into `dir`: name → `file:` spec for the app's package.json. */
+export async function packTarballs(dir: string, packages: string[]): Promise<Record<string, string>> {
+  const tarballs: Record<string, string> = {};
+  for (const pkg of packages) {
+    const packed = await run('pnpm', ['pack', '--pack-destination', dir], {
+      cwd: join(ROOT, 'packages', pkg),
+    });
+    if (packed.code !== 0) throw new Error(`pnpm pack ${pkg} failed:\n${packed.stderr}`);
+    const file = readdirSync(dir).find((name) => name.startsWith(`vault-config-${pkg}-`));
+    if (!file) throw new Error(`pnpm pack ${pkg} wrote no tarball`);
+    tarballs[`@vault-config/${pkg}`] = `file:${file}`;
+  }
+  return tarballs;
+}
+
+/** Plain `npm install` in `dir`, npm's cache kept inside it. */
+export async function npmInstall(dir: string): Promise<void> {
+  const cache = join(dir, '.npm-cache');
+  const installed = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--cache', cache],
+    {
+      cwd: dir,
+      env: { ...process.env, npm_config_cache: cache },
+      timeoutMs: 240_000,
+    },
+  );
+  if (installed.code !== 0) throw new Error(`npm install failed:\n${installed.stderr}`);
+}
+
 const COMPILER_OPTIONS = {
   target: 'ES2022',
   strict: true,
@@ -64,16 +94,7 @@ export interface ConsumerApp {
 export async function createConsumerApp(extraFiles: Record<string, string>): Promise<ConsumerApp> {
   const dir = mkdtempSync(join(tmpdir(), 'vault-nest-consumer-'));
   try {
-    const tarballs: Record<string, string> = {};
-    for (const pkg of ['core', 'nestjs', 'testing']) {
-      const packed = await run('pnpm', ['pack', '--pack-destination', dir], {
-        cwd: join(ROOT, 'packages', pkg),
-      });
-      if (packed.code !== 0) throw new Error(`pnpm pack ${pkg} failed:\n${packed.stderr}`);
-      const file = readdirSync(dir).find((name) => name.startsWith(`vault-config-${pkg}-`));
-      if (!file) throw new Error(`pnpm pack ${pkg} wrote no tarball`);
-      tarballs[`@vault-config/${pkg}`] = `file:${file}`;
-    }
+    const tarballs = await packTarballs(dir, ['core', 'nestjs', 'testing']);
     const readme = readmeFiles(readFileSync(join(ROOT, 'packages/nestjs/README.md'), 'utf8'));
     for (const [path, text] of [...readme, ...Object.entries(extraFiles)]) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -119,13 +140,7 @@ export async function createConsumerApp(extraFiles: Record<string, string>): Pro
         include: ['src', 'test'],
       }),
     );
-    const env = { ...process.env, npm_config_cache: join(dir, '.npm-cache') };
-    const installed = await run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', '--cache', join(dir, '.npm-cache')],
-      { cwd: dir, env, timeoutMs: 240_000 },
-    );
-    if (installed.code !== 0) throw new Error(`npm install failed:\n${installed.stderr}`);
+    await npmInstall(dir);
     return {
       dir,
       readmeFiles: [...readme.keys()],

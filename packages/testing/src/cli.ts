@@ -1,10 +1,14 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
 import { startVaultDevServer } from './dev-server';
 import { loadSeedFile } from './seed';
 import type { SeedFile } from './types';
 
 const USAGE = `Usage: vault-dev-server [--port N] [--seed FILE] [--token-file PATH] [--root-token TOKEN]
+
+--seed takes a file path or a package path such as @vault-config/testing/seed.example.json.
 
 Starts a Vault-API-compatible dev server on 127.0.0.1 and prints one JSON line:
 {"address":"http://127.0.0.1:PORT","rootToken":"…","tokenFile":"…"}`;
@@ -19,6 +23,17 @@ function audienceFor(seed: SeedFile, namespace: string, name: string): string | 
     }
   }
   return undefined;
+}
+
+/** A file path, else a package path resolved from the working directory's node_modules. */
+function seedPath(value: string): string {
+  const file = resolve(value);
+  if (existsSync(file)) return file;
+  try {
+    return createRequire(join(process.cwd(), 'package.json')).resolve(value);
+  } catch {
+    throw new Error(`--seed "${value}" is neither a file nor a resolvable package path`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -37,7 +52,7 @@ async function main(): Promise<void> {
   }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${values.port}"`);
-  const seed = values.seed ? loadSeedFile(resolve(values.seed)) : undefined;
+  const seed = values.seed ? loadSeedFile(seedPath(values.seed)) : undefined;
   const server = await startVaultDevServer({
     port,
     ...(seed ? { seed } : {}),

@@ -13,7 +13,13 @@ export function postgresDatabaseBackend(connectionString: string): DatabaseBacke
   // `pg` loads on first use, so the dev server (and its CLI) runs where pg is not installed.
   let pool: Promise<Pool> | undefined;
   const query = async (text: string, values?: unknown[]) => {
-    pool ??= import('pg').then(({ default: pg }) => new pg.Pool({ connectionString, max: 2 }));
+    pool ??= import('pg').then(
+      ({ default: pg }) => new pg.Pool({ connectionString, max: 2 }),
+      (error: unknown) => {
+        // pg is an optional peer dependency: say which package to add rather than a resolver trace.
+        throw new Error('postgresDatabaseBackend needs the "pg" package: npm install pg', { cause: error });
+      },
+    );
     return (await pool).query(text, values);
   };
   return {
