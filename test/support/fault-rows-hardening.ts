@@ -297,7 +297,7 @@ export const hardeningRows: FaultRow[] = [
       for (const p of paths) world.server.writeSecret('kv', p, { BLOB: 'x'.repeat(12 * 1024 * 1024) });
       return { VAULT_PATH: paths.join(',') };
     },
-    outcome: { error: 'VaultSecretError', code: 'VAULT_RESPONSE_INVALID', message: /together over 32 MiB/ },
+    outcome: { error: 'VaultSecretError', code: 'VAULT_RESPONSE_TOO_LARGE', message: /together over 32 MiB/ },
     boundMs: 4000,
   },
   {

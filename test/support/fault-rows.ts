@@ -535,7 +535,7 @@ export const rows: FaultRow[] = [
       world.server.writeSecret('kv', PATH, { HUGE: 'x'.repeat(20 * 1024 * 1024) });
       return {};
     },
-    outcome: { error: 'VaultSecretError', code: 'VAULT_RESPONSE_INVALID' },
+    outcome: { error: 'VaultSecretError', code: 'VAULT_RESPONSE_TOO_LARGE' },
     boundMs: 3000,
   },
   {

@@ -222,7 +222,7 @@ function mapHttp(error: VaultHttpError, ctx: FailureContext, attempts: number): 
     });
   }
   const text = say((said) => `Vault refused reading ${what}${pinned(ctx)} (${said})`);
-  return new VaultSecretError('VAULT_RESPONSE_INVALID', text.message, {
+  return new VaultSecretError('VAULT_REQUEST_REFUSED', text.message, {
     ...base,
     statusMessage: text.statusMessage,
   });
@@ -311,20 +311,12 @@ export function mapFailure(stop: RetryStop, ctx: FailureContext, health?: Health
   }
   if (lastError instanceof VaultHttpError) return mapHttp(lastError, ctx, attempts);
   if (lastError instanceof TransportError) {
-    return new VaultSecretError(
-      'VAULT_RESPONSE_INVALID',
-      `${step} ${ctx.address} failed (${describe(lastError)})`,
-      {
-        attempts,
-      },
-    );
+    const code =
+      lastError.code === 'VAULT_RESPONSE_TOO_LARGE' ? 'VAULT_RESPONSE_TOO_LARGE' : 'VAULT_REQUEST_ABORTED';
+    return new VaultSecretError(code, `${step} ${ctx.address} failed (${describe(lastError)})`, { attempts });
   }
   const name = lastError instanceof Error ? lastError.name : typeof lastError;
-  return new VaultSecretError(
-    'VAULT_RESPONSE_INVALID',
-    `${step} ${ctx.address} failed unexpectedly (${name})`,
-    {
-      attempts,
-    },
-  );
+  return new VaultSecretError('VAULT_UNEXPECTED', `${step} ${ctx.address} failed unexpectedly (${name})`, {
+    attempts,
+  });
 }

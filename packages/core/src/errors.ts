@@ -12,34 +12,49 @@ const BRAND = Symbol.for('@vault-config/core.VaultError');
 export type VaultErrorKind =
   'VaultError' | 'VaultConfigurationError' | 'VaultAuthenticationError' | 'VaultSecretError';
 
+/** Every code each class may carry; packages/core/README.md documents each one (a test keeps them equal). */
+export const VAULT_ERROR_CODES = {
+  VaultConfigurationError: [
+    'VAULT_CONFIG_INVALID',
+    'VAULT_UNREACHABLE',
+    'VAULT_SEALED',
+    'VAULT_UNINITIALIZED',
+    'VAULT_STANDBY',
+    'VAULT_TLS',
+    'VAULT_CLOSED',
+  ],
+  VaultAuthenticationError: [
+    'VAULT_TOKEN_FILE_MISSING',
+    'VAULT_TOKEN_FILE_EMPTY',
+    'VAULT_TOKEN_FILE_UNREADABLE',
+    'VAULT_LOGIN_REJECTED',
+    'VAULT_AUTH_MOUNT_NOT_FOUND',
+    'VAULT_AUTH_RESPONSE_INVALID',
+    'VAULT_TOKEN_EXPIRED',
+  ],
+  VaultSecretError: [
+    'VAULT_SECRET_NOT_FOUND',
+    'VAULT_ACCESS_DENIED',
+    'VAULT_REQUEST_REFUSED',
+    'VAULT_REQUIRED_KEYS_MISSING',
+    'VAULT_INVALID_KEY',
+    'VAULT_INVALID_VALUE',
+    'VAULT_RESPONSE_INVALID',
+    'VAULT_RESPONSE_TOO_LARGE',
+    'VAULT_REQUEST_ABORTED',
+    'VAULT_UNEXPECTED',
+    'VAULT_RETRIES_EXHAUSTED',
+    'VAULT_DEADLINE_EXCEEDED',
+    'VAULT_LEASE_FAILED',
+  ],
+} as const;
+
+type CodesOf<K extends keyof typeof VAULT_ERROR_CODES> = (typeof VAULT_ERROR_CODES)[K][number];
+export type VaultConfigurationErrorCode = CodesOf<'VaultConfigurationError'>;
+export type VaultAuthenticationErrorCode = CodesOf<'VaultAuthenticationError'>;
+export type VaultSecretErrorCode = CodesOf<'VaultSecretError'>;
 export type VaultErrorCode =
-  // VaultConfigurationError
-  | 'VAULT_CONFIG_INVALID'
-  | 'VAULT_UNREACHABLE'
-  | 'VAULT_SEALED'
-  | 'VAULT_UNINITIALIZED'
-  | 'VAULT_STANDBY'
-  | 'VAULT_TLS'
-  | 'VAULT_NOT_INITIALIZED'
-  | 'VAULT_CLOSED'
-  // VaultAuthenticationError
-  | 'VAULT_TOKEN_FILE_MISSING'
-  | 'VAULT_TOKEN_FILE_EMPTY'
-  | 'VAULT_TOKEN_FILE_UNREADABLE'
-  | 'VAULT_LOGIN_REJECTED'
-  | 'VAULT_AUTH_MOUNT_NOT_FOUND'
-  | 'VAULT_AUTH_RESPONSE_INVALID'
-  | 'VAULT_TOKEN_EXPIRED'
-  // VaultSecretError
-  | 'VAULT_SECRET_NOT_FOUND'
-  | 'VAULT_ACCESS_DENIED'
-  | 'VAULT_REQUIRED_KEYS_MISSING'
-  | 'VAULT_INVALID_KEY'
-  | 'VAULT_INVALID_VALUE'
-  | 'VAULT_RESPONSE_INVALID'
-  | 'VAULT_RETRIES_EXHAUSTED'
-  | 'VAULT_DEADLINE_EXCEEDED'
-  | 'VAULT_LEASE_FAILED';
+  VaultConfigurationErrorCode | VaultAuthenticationErrorCode | VaultSecretErrorCode;
 
 export interface VaultErrorDetails {
   /** The option or environment variable at fault, e.g. `VAULT_TIMEOUT`. */
@@ -77,7 +92,8 @@ export class VaultError extends Error {
   /** The message without Vault's response text, for status surfaces. */
   declare readonly statusMessage: string;
 
-  constructor(code: VaultErrorCode, message: string, details: VaultErrorDetails = {}) {
+  /** Built through a subclass, which narrows `code` to its own codes. */
+  protected constructor(code: VaultErrorCode, message: string, details: VaultErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.code = code;
@@ -105,14 +121,29 @@ export class VaultError extends Error {
   }
 }
 
-/** Bad options or environment, Vault unreachable, sealed or uninitialized, TLS trouble. */
-export class VaultConfigurationError extends VaultError {}
+/** Bad options or environment, Vault unreachable, sealed or uninitialized, TLS trouble, closed. */
+export class VaultConfigurationError extends VaultError {
+  declare readonly code: VaultConfigurationErrorCode;
+  constructor(code: VaultConfigurationErrorCode, message: string, details?: VaultErrorDetails) {
+    super(code, message, details);
+  }
+}
 
-/** Token file missing or empty, login rejected, malformed auth response. */
-export class VaultAuthenticationError extends VaultError {}
+/** Token file missing or empty, login rejected, malformed auth response, token expired. */
+export class VaultAuthenticationError extends VaultError {
+  declare readonly code: VaultAuthenticationErrorCode;
+  constructor(code: VaultAuthenticationErrorCode, message: string, details?: VaultErrorDetails) {
+    super(code, message, details);
+  }
+}
 
-/** Path not found, access denied, required keys missing, retries exhausted. */
-export class VaultSecretError extends VaultError {}
+/** Path not found, access denied, a bad answer, required keys missing, retries exhausted, lease lost. */
+export class VaultSecretError extends VaultError {
+  declare readonly code: VaultSecretErrorCode;
+  constructor(code: VaultSecretErrorCode, message: string, details?: VaultErrorDetails) {
+    super(code, message, details);
+  }
+}
 
 export function isVaultError(value: unknown): value is VaultError {
   return hasBrand(value, 'VaultError');

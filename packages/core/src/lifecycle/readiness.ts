@@ -2,6 +2,8 @@
  * Readiness is derived from what is held, never toggled by events: a recovery of one thing cannot
  * hide the failure of another, and an expiry counts even when nothing reported it.
  */
+import { VaultAuthenticationError, VaultSecretError } from '../errors';
+import { toLastError } from '../status';
 import type { VaultLastError } from '../types';
 
 /** One thing the manager holds after start-up: the token, a dynamic lease, the refresh loop. */
@@ -12,8 +14,8 @@ export interface Held {
   expiresAt: number | null;
   /** The failure being retried; null while healthy. */
   error: VaultLastError | null;
-  /** The code readiness reports once it has expired, e.g. `VAULT_LEASE_FAILED`. */
-  expiredCode: string;
+  /** The code readiness reports once it has expired. */
+  expiredCode: 'VAULT_TOKEN_EXPIRED' | 'VAULT_LEASE_FAILED';
 }
 
 export interface Derived {
@@ -33,15 +35,12 @@ export function deriveReadiness(held: readonly Held[], now: number): Derived {
   const expired = held.find((h) => isExpired(h, now));
   if (expired) {
     const cause = expired.error ? ` (last failure: ${expired.error.code})` : '';
-    return {
-      state: 'failed',
-      last_error: {
-        name: expired.expiredCode === 'VAULT_TOKEN_EXPIRED' ? 'VaultAuthenticationError' : 'VaultSecretError',
-        code: expired.expiredCode,
-        message: `the ${expired.name} expired and has not been replaced yet${cause}: retrying`,
-        at: new Date(expired.expiresAt as number).toISOString(),
-      },
-    };
+    const message = `the ${expired.name} expired and has not been replaced yet${cause}: retrying`;
+    const error =
+      expired.expiredCode === 'VAULT_TOKEN_EXPIRED'
+        ? new VaultAuthenticationError(expired.expiredCode, message)
+        : new VaultSecretError(expired.expiredCode, message);
+    return { state: 'failed', last_error: toLastError(error, new Date(expired.expiresAt as number)) };
   }
   const failing = held.filter((h) => h.error !== null);
   if (failing.length === 0) return { state: 'ready', last_error: null };
