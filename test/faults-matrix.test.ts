@@ -6,7 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_ENV_ENTRY_BYTES, VaultError, VaultSecretManager, type VaultLogger } from '@vault-config/core';
+import { VaultError, VaultSecretManager, type VaultLogger } from '@vault-config/core';
+// Internal: the size limit the row checks against is not part of the public surface.
+import { MAX_ENV_ENTRY_BYTES } from '../packages/core/src/inject';
 import { assertNoLeak, errorTexts } from './support/fault-leaks';
 import { docCells, rows, type FaultRow } from './support/fault-rows';
 import { startWorld, type Env } from './support/fault-world';

@@ -148,6 +148,13 @@ describe('the packed packages in a fresh npm app', { timeout: 120_000 }, () => {
     expect(existsSync(join(dir, 'node_modules/pg'))).toBe(false);
   });
 
+  it('the published declarations do not mention node-vault (an internal dependency)', () => {
+    for (const file of ['index.d.ts', 'index.d.cts']) {
+      const text = readFileSync(join(dir, 'node_modules/@vault-config/core/dist', file), 'utf8');
+      expect(text).not.toMatch(/node-vault/);
+    }
+  });
+
   it('type-checks against the published declarations (strict, nodenext, CJS and ESM)', () => {
     // skipLibCheck is off: the .d.ts files themselves must compile without node-vault's types.
     expect(compiled.code, compiled.stdout + compiled.stderr).toBe(0);

@@ -1,30 +1,37 @@
-import { VaultSecretManager } from './manager';
-import { showStatusOnly } from './safe-inspect';
-
-export * from './errors';
-export * from './types';
-
-// console.log(manager) and JSON loggers show the status, never the secrets or the token.
-showStatusOnly(VaultSecretManager);
-
-export { VaultSecretManager };
-export type { SecretsRecord } from './manager';
+/**
+ * The public surface: what an app or a framework adapter uses. Everything else in src/ is internal
+ * and may change in any release.
+ */
+export { VaultSecretManager } from './manager';
 export { loadVaultSecrets } from './load';
+export type { SecretsRecord } from './secret-state';
+
 export {
-  resolveOptions,
-  parseStrictBoolean,
-  DEFAULT_TOKEN_PATH,
-  type VaultOptions,
-  type ResolvedOptions,
-  type KvVersion,
-  type KeyTransform,
-  type EnvRecord,
-  type HealthBody,
-} from './options';
-export { toEnvValue, assertValidKey, mapKey } from './values';
-export { RESERVED_KEYS, RESERVED_PREFIXES, isReservedKey, isEnvVarName, safeKeyName } from './key-policy';
-export { MAX_ENV_ENTRY_BYTES } from './inject';
-export { healthBody } from './health-body';
-export { describeKeys, createLogger, type CoreLogger } from './logger';
-export { buildStatus } from './status';
-export type { AuthMethod, AuthSession } from './auth';
+  VaultError,
+  VaultConfigurationError,
+  VaultAuthenticationError,
+  VaultSecretError,
+  isVaultError,
+  startupErrorLine,
+  type VaultErrorKind,
+  type VaultErrorCode,
+  type VaultConfigurationErrorCode,
+  type VaultAuthenticationErrorCode,
+  type VaultSecretErrorCode,
+  type VaultErrorDetails,
+} from './errors';
+
+export type { VaultOptions, KvVersion, KeyTransform, EnvRecord, HealthBody } from './options';
+export type { DynamicSecretSpec } from './lifecycle/options';
+export type { Clock, RandomSource, TimerHandle } from './lifecycle/clock';
+
+export {
+  isReady,
+  type VaultState,
+  type VaultStatus,
+  type VaultLastError,
+  type AuthMethodName,
+  type VaultLogger,
+  type SecretChangeEvent,
+  type SecretRotationEvent,
+} from './types';

@@ -29,6 +29,8 @@ import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/va
 
 export type { SecretsRecord } from './secret-state';
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 /** One attempt bounded by the request timeout: background steps retry with their own backoff. */
 export function singleAttemptPolicy(timeoutMs: number): RetryPolicy {
   return {
@@ -54,9 +56,9 @@ export class VaultSecretManager {
   /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
   readonly rotations$: Observable<SecretRotationEvent>;
 
-  protected readonly options: ResolvedOptions | undefined;
-  protected readonly log: CoreLogger;
-  protected readonly store: StatusStore;
+  private readonly options: ResolvedOptions | undefined;
+  private readonly log: CoreLogger;
+  private readonly store: StatusStore;
   private readonly changesSubject = new Subject<SecretChangeEvent>();
   private readonly rotationsSubject = new Subject<SecretRotationEvent>();
   private readonly clock: Clock;
@@ -170,6 +172,29 @@ export class VaultSecretManager {
   /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
   getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
     return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
+  /**
+   * The start-up budget in ms (`startupTimeout`), for an adapter that must fit it inside its own
+   * (Fastify's `pluginTimeout`); undefined when the options are invalid.
+   */
+  get startupTimeoutMs(): number | undefined {
+    return this.options?.startupTimeoutMs;
+  }
+
+  /** JSON loggers see the status only: the fields hold the secrets, the token and its HTTP client. */
+  toJSON(): VaultStatus {
+    return this.getStatus();
+  }
+
+  /** `console.log(manager)`, `util.inspect` and REPLs see the status only, as for toJSON(). */
+  [INSPECT](
+    _depth: number,
+    options: unknown,
+    inspect?: (value: unknown, options?: unknown) => string,
+  ): string {
+    const status = this.getStatus();
+    return `${this.constructor.name} ${inspect ? inspect(status, options) : JSON.stringify(status)}`;
   }
 
   /**

@@ -2,7 +2,6 @@ import {
   VaultConfigurationError,
   VaultSecretManager,
   isVaultError,
-  resolveOptions,
   type VaultLogger,
 } from '@vault-config/core';
 import type { FastifyPluginAsync } from 'fastify';
@@ -32,13 +31,11 @@ const vaultPluginCallback: FastifyPluginAsync<VaultPluginOptions> = async (fasti
     logStartupFailure: !failOnError,
   });
 
-  if (fitted === undefined) {
-    try {
-      const warning = budgetWarning(resolveOptions(vaultOptions).startupTimeoutMs / 1000, pluginTimeout);
-      if (warning) fastify.log.warn(warning);
-    } catch {
-      // A bad option is reported by initialize() below, with the setting it names.
-    }
+  // Undefined for a bad option, which initialize() below reports with the setting it names.
+  const chosenMs = fitted === undefined ? manager.startupTimeoutMs : undefined;
+  if (chosenMs !== undefined) {
+    const warning = budgetWarning(chosenMs / 1000, pluginTimeout);
+    if (warning) fastify.log.warn(warning);
   }
 
   fastify.decorate('vault', createVaultDecorator(manager));
