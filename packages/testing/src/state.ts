@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppRoleConfig, DatabaseRoleConfig, KubernetesRoleConfig } from './types';
 import { noopDatabaseBackend, type DatabaseBackend } from './database';
 import { JwtSigner } from './jwt';
@@ -17,24 +17,60 @@ export interface SecretMount {
   uuid: string;
   description: string;
   store: KvV1Store | KvV2Store | null;
+  /** KV v2 only. */
+  kvConfig?: KvMountConfig;
 }
 
 export interface KubernetesMount {
   configured: boolean;
   issuer?: string;
+  /** The stored `config` fields, as written (read back by `config` reads). */
+  config?: KubernetesAuthConfig;
   roles: Map<string, KubernetesRoleConfig>;
   accessor: string;
+  uuid: string;
 }
 
 export interface AppRoleMount {
   roles: Map<string, { config: AppRoleConfig; roleId: string; secretIds: Set<string> }>;
   accessor: string;
+  uuid: string;
 }
+
+/** The kubernetes auth `config` as stored. */
+export interface KubernetesAuthConfig {
+  kubernetes_host: string;
+  kubernetes_ca_cert: string;
+  pem_keys: string[];
+  issuer: string;
+  disable_iss_validation: boolean;
+  disable_local_ca_jwt: boolean;
+  token_reviewer_jwt_set: boolean;
+  use_annotations_as_alias_metadata: boolean;
+}
+
+/** KV v2 mount-level `config`. */
+export interface KvMountConfig {
+  max_versions: number;
+  cas_required: boolean;
+  delete_version_after: string;
+}
+
+const builtinId = (type: string) => ({ accessor: `${type}_${base62(8).toLowerCase()}`, uuid: randomUUID() });
 
 /** Everything the dev server remembers. Routes read and change it; nothing here speaks HTTP. */
 export class DevState {
   sealed = false;
   initialized = true;
+  /** The single unseal key of this dev server (base64), as `vault server -dev` prints one. */
+  readonly unsealKey = randomBytes(32).toString('base64');
+  /** Accessors and UUIDs of the mounts every Vault has. */
+  readonly builtinIds = {
+    sys: builtinId('system'),
+    cubbyhole: builtinId('cubbyhole'),
+    identity: builtinId('identity'),
+    token: builtinId('auth_token'),
+  };
   readonly clusterName = `vault-cluster-${base62(8).toLowerCase()}`;
   readonly clusterId = randomUUID();
   readonly mounts = new Map<string, SecretMount>();
@@ -63,6 +99,7 @@ export class DevState {
       uuid: randomUUID(),
       description: 'key/value secret storage',
       store: version === 2 ? new KvV2Store() : new Map(),
+      ...(version === 2 ? { kvConfig: { max_versions: 0, cas_required: false, delete_version_after: '0s' } } : {}),
     };
     this.mounts.set(clean, mount);
     return mount;

@@ -98,6 +98,8 @@ export interface DevServerOptions {
 export interface VaultDevServer {
   readonly address: string;
   readonly rootToken: string;
+  /** The one unseal key (base64) for `PUT sys/unseal`, as `vault server -dev` prints it. */
+  readonly unsealKey: string;
   close(): Promise<void>;
 
   enableKv(mount: string, version: 1 | 2): void;
