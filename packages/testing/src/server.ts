@@ -163,6 +163,7 @@ export class HttpFront {
     if (!url.pathname.startsWith('/v1/')) return { status: 404, body: { errors: [] } };
     const operation = operationFor(method, url.searchParams);
     if (!operation) return { status: 405, body: { errors: [] } };
+    if (method === 'PATCH') checkMergePatchType(req.headers['content-type']);
     let body: Record<string, unknown> = {};
     if (rawBody.trim() !== '') {
       try {
@@ -300,6 +301,21 @@ function parseTarget(target: string | undefined): URL {
     url.pathname = raw.split('?')[0]!;
     return url;
   }
+}
+
+/**
+ * http/logical.go: PATCH needs `Content-Type: application/merge-patch+json`; a missing or
+ * unparseable type is 400 (mime.ParseMediaType's error), another type 415.
+ */
+function checkMergePatchType(header: string | undefined): void {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type === '') throw new HttpError(400, ['mime: no media type']);
+  if (!/^[!#$%&'*+.^_`|~0-9a-z-]+\/[!#$%&'*+.^_`|~0-9a-z-]+$/.test(type))
+    throw new HttpError(400, ['mime: expected token after slash']);
+  if (type !== 'application/merge-patch+json')
+    throw new HttpError(415, [
+      `PATCH requires Content-Type of application/merge-patch+json, provided ${type}`,
+    ]);
 }
 
 /** The path after `/v1/`, unescaped; list operations get a trailing `/` as in Vault's `http/logical.go`. */

@@ -17,8 +17,6 @@ export interface SecretMount {
   uuid: string;
   description: string;
   store: KvV1Store | KvV2Store | null;
-  /** KV v2 only. */
-  kvConfig?: KvMountConfig;
 }
 
 export interface KubernetesMount {
@@ -49,12 +47,6 @@ export interface KubernetesAuthConfig {
   use_annotations_as_alias_metadata: boolean;
 }
 
-/** KV v2 mount-level `config`. */
-export interface KvMountConfig {
-  max_versions: number;
-  cas_required: boolean;
-  delete_version_after: string;
-}
 
 const builtinId = (type: string) => ({ accessor: `${type}_${base62(8).toLowerCase()}`, uuid: randomUUID() });
 
@@ -99,7 +91,6 @@ export class DevState {
       uuid: randomUUID(),
       description: 'key/value secret storage',
       store: version === 2 ? new KvV2Store() : new Map(),
-      ...(version === 2 ? { kvConfig: { max_versions: 0, cas_required: false, delete_version_after: '0s' } } : {}),
     };
     this.mounts.set(clean, mount);
     return mount;
