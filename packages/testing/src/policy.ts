@@ -34,6 +34,9 @@ path "sys/leases/renew" { capabilities = ["update"] }
 path "sys/leases/lookup" { capabilities = ["update"] }
 path "sys/renew" { capabilities = ["update"] }
 path "cubbyhole/*" { capabilities = ["create", "read", "update", "delete", "list"] }
+path "sys/wrapping/wrap" { capabilities = ["update"] }
+path "sys/wrapping/lookup" { capabilities = ["update"] }
+path "sys/wrapping/unwrap" { capabilities = ["update"] }
 `;
 
 function stripComments(text: string): string {

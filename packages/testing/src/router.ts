@@ -9,15 +9,27 @@ import { leasesRoute } from './routes/leases';
 import { internalUiMounts, sysRoute } from './routes/sys';
 import { sysStatusRoute } from './routes/sys-status';
 import { tokenRoute } from './routes/token';
+import { help } from './routes/help';
+import { unwrap, wrappingLookup, wrapReply } from './routes/wrapping';
 
 const LOGIN = /^auth\/(.+)\/login$/;
 
-/** Vault's request flow: status endpoints → seal check → login paths → token → ACL → backend. */
+/** Vault's request flow: status endpoints → seal check → login paths → token → ACL → backend → wrapping. */
 export async function route(ctx: RequestContext): Promise<Reply> {
-  const { state } = ctx;
   const status = sysStatusRoute(ctx);
   if (status) return status;
-  if (state.sealed || !state.initialized) throw sealed();
+  if (ctx.state.sealed || !ctx.state.initialized) throw sealed();
+  const reply = await routeUnsealed(ctx);
+  return ctx.wrapTtl > 0 ? wrapReply(ctx, reply, ctx.wrapTtl) : reply;
+}
+
+async function routeUnsealed(ctx: RequestContext): Promise<Reply> {
+  const { state } = ctx;
+  if (ctx.query.has('help') && ctx.query.get('help') !== '') return help(ctx);
+  if (ctx.path === 'sys/wrapping/lookup') return wrappingLookup(ctx);
+  // A wrapping token may unwrap itself: it is the client token, no other token needed.
+  if (ctx.path === 'sys/wrapping/unwrap' && !ctx.body.token && state.wraps.has(ctx.rawToken))
+    return unwrap(ctx);
 
   const login = LOGIN.exec(ctx.path);
   if (login) {
@@ -28,7 +40,7 @@ export async function route(ctx: RequestContext): Promise<Reply> {
     if (approle) return approleRoute(ctx, mount, approle, 'login');
     if (mount !== 'token') throw noHandler(ctx.path);
   }
-  if (ctx.path.startsWith('sys/internal/ui/mounts/'))
+  if (ctx.path === 'sys/internal/ui/mounts' || ctx.path.startsWith('sys/internal/ui/mounts/'))
     return internalUiMounts(ctx, ctx.path.slice('sys/internal/ui/mounts/'.length));
 
   if (!ctx.rawToken) throw permissionDenied();
@@ -57,6 +69,7 @@ function authorize(ctx: RequestContext): void {
 async function dispatch(ctx: RequestContext): Promise<Reply> {
   const { state, path } = ctx;
   if (/^sys\/(leases\/)?(renew|revoke|lookup)(\/|$)/.test(path)) return leasesRoute(ctx);
+  if (path === 'sys/wrapping/unwrap') return unwrap(ctx);
   if (path.startsWith('sys/')) return sysRoute(ctx);
   if (path.startsWith('auth/token/')) return tokenRoute(ctx);
   const auth = /^auth\/([^/]+)\/(.+)$/.exec(path);

@@ -9,6 +9,7 @@ import { LIST_MARKER_HEADER } from './http/list-framer';
 import type { Reply } from './http/envelope';
 import { FaultRegistry, proxyErrorPage, RateLimiter } from './faults';
 import { route } from './router';
+import { wrapTtl } from './routes/wrapping';
 import type { DevState } from './state';
 import type { FaultSpec, RequestLogEntry } from './types';
 
@@ -161,6 +162,7 @@ export class HttpFront {
 
   private async dispatch(method: string, url: URL, rawBody: string, req: IncomingMessage): Promise<Reply> {
     if (!url.pathname.startsWith('/v1/')) return { status: 404, body: { errors: [] } };
+    if (url.pathname === '/v1/') return { status: 404, body: { errors: [] } };
     const operation = operationFor(method, url.searchParams);
     if (!operation) return { status: 405, body: { errors: [] } };
     if (method === 'PATCH') checkMergePatchType(req.headers['content-type']);
@@ -184,6 +186,7 @@ export class HttpFront {
       body,
       token: undefined,
       rawToken: tokenFrom(req),
+      wrapTtl: wrapTtl(req.headers['x-vault-wrap-ttl']),
       state: this.state,
     };
     return route(ctx);

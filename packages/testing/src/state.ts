@@ -6,6 +6,7 @@ import { KvV2Store, type KvV1Store } from './kv-store';
 import { LeaseStore } from './lease-store';
 import { Acl, DEFAULT_POLICY, parsePolicy, type PolicyRule } from './policy';
 import { TokenStore } from './token-store';
+import { WrapStore } from './wrapping';
 import { base62 } from './util';
 
 export interface SecretMount {
@@ -69,6 +70,7 @@ export class DevState {
   readonly policies = new Map<string, { hcl: string; rules: PolicyRule[] }>();
   readonly tokens = new TokenStore();
   readonly leases = new LeaseStore();
+  readonly wraps = new WrapStore();
   readonly kubernetes = new Map<string, KubernetesMount>();
   readonly approle = new Map<string, AppRoleMount>();
   readonly databaseRoles = new Map<string, DatabaseRoleConfig>();

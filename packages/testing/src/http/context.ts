@@ -16,6 +16,8 @@ export interface RequestContext {
   token: TokenEntry | undefined;
   /** The token as sent (`X-Vault-Token` or `Authorization: Bearer`). */
   rawToken: string | undefined;
+  /** Seconds from `X-Vault-Wrap-TTL`; 0 = answer unwrapped. */
+  wrapTtl: number;
   state: DevState;
 }
 
