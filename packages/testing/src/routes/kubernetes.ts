@@ -9,7 +9,7 @@ import {
 } from '../http/errors';
 import { parseTokenFields, tokenData } from './role-fields';
 import { noContent, ok, type Reply } from '../http/envelope';
-import { checkClaims } from '../jwt';
+import { checkClaims, decodeUnverified } from '../jwt';
 import type { KubernetesMount } from '../state';
 import { sanitizePolicies } from '../token-store';
 import type { KubernetesRoleConfig } from '../types';
@@ -61,8 +61,9 @@ function login(ctx: RequestContext, mountName: string, mount: KubernetesMount): 
   if (!role) throw badRequest(`invalid role name "${roleName}"`);
   if (!mount.configured) throw new HttpError(500, ['could not load backend configuration']);
 
-  // Our key pair stands in for Kubernetes' TokenReview: a forged or unparseable JWT is plain "permission denied".
-  const claims = ctx.state.signer.verify(jwt);
+  // path_login.go parseAndValidateJWT: the claims are read without checking the signature
+  // (DontVerifySignature); an unparseable token is "permission denied".
+  const claims = decodeUnverified(jwt);
   if (!claims) throw permissionDenied();
   const claimError = checkClaims(
     claims,
@@ -74,10 +75,14 @@ function login(ctx: RequestContext, mountName: string, mount: KubernetesMount): 
   );
   if (claimError) throw new HttpError(403, [claimError]);
   const sa = serviceAccountOf(claims);
-  if (!sa.name || !globContains(role.bound_service_account_names, sa.name))
+  const names = role.bound_service_account_names;
+  if (!(names.length === 1 && names[0] === '*') && (!sa.name || !globContains(names, sa.name)))
     throw new HttpError(403, ['service account name not authorized']);
-  if (!sa.namespace || !globContains(role.bound_service_account_namespaces, sa.namespace))
+  const namespaces = role.bound_service_account_namespaces;
+  if (!(namespaces[0] === '*' || (sa.namespace && globContains(namespaces, sa.namespace))))
     throw new HttpError(403, ['namespace not authorized']);
+  // Then TokenReview (sa.lookup): our key pair stands in for it; a forged token is "permission denied".
+  if (!ctx.state.signer.verify(jwt)) throw permissionDenied();
   if (!sa.uid) throw new HttpError(500, ['could not parse UID from claims']);
 
   const policies = sanitizePolicies(role.token_policies ?? []);
@@ -87,8 +92,8 @@ function login(ctx: RequestContext, mountName: string, mount: KubernetesMount): 
     maxTtl: role.token_max_ttl ?? 0,
     meta: {
       role: roleName,
-      service_account_name: sa.name,
-      service_account_namespace: sa.namespace,
+      service_account_name: sa.name ?? '',
+      service_account_namespace: sa.namespace ?? '',
       service_account_secret_name: sa.secretName ?? '',
       service_account_uid: sa.uid,
     },
