@@ -144,8 +144,7 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
     },
 
     enableAppRole(mount) {
-      if (!state.approle.has(mount))
-        state.approle.set(mount, newAppRoleMount());
+      if (!state.approle.has(mount)) state.approle.set(mount, newAppRoleMount());
     },
     writeAppRole(mount, role, config = {}) {
       const m = requireMount(state.approle, mount, 'approle');

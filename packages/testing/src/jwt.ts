@@ -90,7 +90,8 @@ export function checkClaims(
 ): string | undefined {
   for (const key of Object.keys(claims)) {
     const twin = REGISTERED.find((name) => name !== key && fold(name) === fold(key));
-    if (twin) return `ambiguous claim: key "${key}" collides with registered claim "${twin}" under case folding`;
+    if (twin)
+      return `ambiguous claim: key "${key}" collides with registered claim "${twin}" under case folding`;
   }
   if (expected.issuer && claims.iss !== expected.issuer) return 'invalid issuer (iss) claim';
   if (expected.subject && claims.sub !== expected.subject) return 'invalid subject (sub) claim';
@@ -115,6 +116,7 @@ export function checkClaims(
   nbf = n0 === 0 ? (i !== 0 ? i : exp - CAP_DEFAULT_LEEWAY_SECONDS) : n0;
   if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';
   if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';
-  if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i) return 'invalid issued at (iat) claim: token issued in the future';
+  if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i)
+    return 'invalid issued at (iat) claim: token issued in the future';
   return undefined;
 }

@@ -1,4 +1,5 @@
 import type { RequestContext } from './http/context';
+import type { Capability } from './policy';
 import { aclDenied, invalidToken, noHandler, permissionDenied, sealed } from './http/errors';
 import type { Reply } from './http/envelope';
 import { approleRoute } from './routes/approle';
@@ -62,8 +63,12 @@ function authorize(ctx: RequestContext): void {
     const found = ctx.state.findMount(ctx.path);
     if (found?.mount.type === 'kv' && !kvExists(found.mount, found.rest)) needed = 'create';
   }
-  const caps = acl.capabilities(ctx.path);
-  if (!caps.has(needed as never)) throw aclDenied();
+  // GET carries its query as request data (http/logical.go parseQuery); writes carry the body.
+  const data =
+    ctx.operation === 'read'
+      ? Object.fromEntries([...ctx.query.entries()].filter(([k]) => k !== 'list' && k !== 'help'))
+      : ctx.body;
+  if (!acl.allowsRequest(ctx.path, needed as Capability, data, ctx.wrapTtl)) throw aclDenied();
 }
 
 async function dispatch(ctx: RequestContext): Promise<Reply> {

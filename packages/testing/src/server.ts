@@ -41,7 +41,9 @@ export class HttpFront {
     // A request the HTTP parser cannot read at all: Go's server answers 400 and closes, so do we.
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (socket.writable && err.code !== 'ECONNRESET')
-        socket.end('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
+        socket.end(
+          'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request',
+        );
       else socket.destroy();
     });
     // Raw TCP first, so the LIST framer sees the bytes before Node's HTTP parser does.

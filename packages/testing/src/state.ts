@@ -48,7 +48,6 @@ export interface KubernetesAuthConfig {
   use_annotations_as_alias_metadata: boolean;
 }
 
-
 const builtinId = (type: string) => ({ accessor: `${type}_${base62(8).toLowerCase()}`, uuid: randomUUID() });
 
 /** Everything the dev server remembers. Routes read and change it; nothing here speaks HTTP. */

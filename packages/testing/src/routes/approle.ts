@@ -80,7 +80,8 @@ export function approleRoute(
     } catch (err) {
       throw badRequest((err as Error).message);
     }
-    const bindSecretId = b.bind_secret_id === undefined ? true : b.bind_secret_id === true || b.bind_secret_id === 'true';
+    const bindSecretId =
+      b.bind_secret_id === undefined ? true : b.bind_secret_id === true || b.bind_secret_id === 'true';
     const cidrs = list(b.secret_id_bound_cidrs ?? b.bound_cidr_list);
     if (!bindSecretId && !cidrs?.length)
       throw badRequest('at least one constraint should be enabled on the role');
@@ -88,7 +89,9 @@ export function approleRoute(
       ...parseTokenFields(b),
       bind_secret_id: bindSecretId,
       ...(secretIdTtl !== undefined ? { secret_id_ttl: secretIdTtl } : {}),
-      ...(b.secret_id_num_uses !== undefined ? { secret_id_num_uses: Math.trunc(Number(b.secret_id_num_uses) || 0) } : {}),
+      ...(b.secret_id_num_uses !== undefined
+        ? { secret_id_num_uses: Math.trunc(Number(b.secret_id_num_uses) || 0) }
+        : {}),
       ...(cidrs ? { secret_id_bound_cidrs: cidrs } : {}),
     });
     return noContent();

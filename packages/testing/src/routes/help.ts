@@ -10,7 +10,10 @@ import { VAULT_VERSION } from './sys-status';
 const SYNOPSES: [RegExp, string][] = [
   [/^[^/]+\/data\//, 'Write, Patch, Read, and Delete data in the Key-Value Store.'],
   [/^[^/]+\/metadata\//, 'Configures settings for the KV store'],
-  [/^[^/]+\/subkeys\//, 'Read the structure of a secret entry from the Key-Value store with the values removed.'],
+  [
+    /^[^/]+\/subkeys\//,
+    'Read the structure of a secret entry from the Key-Value store with the values removed.',
+  ],
   [/^[^/]+\/config$/, 'Configures settings for the KV store'],
   [/^auth\/token\//, 'Token store operations.'],
   [/^auth\/[^/]+\/login$/, 'Authenticates Kubernetes service accounts with Vault.'],

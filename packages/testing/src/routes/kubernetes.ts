@@ -121,7 +121,9 @@ function roleFromBody(body: Record<string, unknown>): KubernetesRoleConfig {
   if (namespaces.length > 1 && namespaces.includes('*')) throw badRequest('can not mix "*" with values');
   const aliasSource = str(body, 'alias_name_source') ?? 'serviceaccount_uid';
   if (aliasSource !== 'serviceaccount_uid' && aliasSource !== 'serviceaccount_name')
-    throw badRequest(`invalid alias_name_source "${aliasSource}", must be one of: serviceaccount_uid, serviceaccount_name`);
+    throw badRequest(
+      `invalid alias_name_source "${aliasSource}", must be one of: serviceaccount_uid, serviceaccount_name`,
+    );
   return {
     bound_service_account_names: names,
     bound_service_account_namespaces: namespaces,

@@ -19,14 +19,19 @@ const invalidV2Path = (operation: string) =>
   `Invalid path for a versioned K/V secrets engine. See the API docs for the appropriate API endpoints to use. If using the Vault CLI, use 'vault kv ${SUBCOMMAND[operation] ?? 'get'}' for this operation.`;
 
 /** A 404 with warnings and no `errors` key, as `logical.RespondWithStatusCode` gives. */
-const warningNotFound = (warning: string): Reply => ({ status: 404, body: envelope({ warnings: [warning] }) });
+const warningNotFound = (warning: string): Reply => ({
+  status: 404,
+  body: envelope({ warnings: [warning] }),
+});
 
 /** path_data.go: `options.cas`, weakly decoded to an integer. */
 function casOption(body: Record<string, unknown>): number | undefined {
   const options = body.options;
   if (!isObject(options) || options.cas === undefined) return undefined;
-  const cas = typeof options.cas === 'string' && /^\d+$/.test(options.cas) ? Number(options.cas) : options.cas;
-  if (typeof cas !== 'number' || !Number.isFinite(cas)) throw badRequest('error parsing check-and-set parameter');
+  const cas =
+    typeof options.cas === 'string' && /^\d+$/.test(options.cas) ? Number(options.cas) : options.cas;
+  if (typeof cas !== 'number' || !Number.isFinite(cas))
+    throw badRequest('error parsing check-and-set parameter');
   return Math.trunc(cas);
 }
 
@@ -62,8 +67,7 @@ function versionsOf(body: Record<string, unknown>, action: string): number[] {
   const v = body.versions;
   const arr = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : v === undefined ? [] : [v];
   const out = arr.map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  if (out.length === 0)
-    throw badRequest(`${action === 'destroy' ? 'n' : 'N'}o version number provided`);
+  if (out.length === 0) throw badRequest(`${action === 'destroy' ? 'n' : 'N'}o version number provided`);
   return out;
 }
 
@@ -180,12 +184,16 @@ function metadataRoute(ctx: RequestContext, store: KvV2Store, path: string): Rep
 }
 
 function applyMetadata(secret: KvSecret, body: Record<string, unknown>, patch: boolean): void {
-  if (body.max_versions !== undefined) secret.maxVersions = Math.max(0, Math.trunc(Number(body.max_versions) || 0));
-  if (body.cas_required !== undefined) secret.casRequired = body.cas_required === true || body.cas_required === 'true';
+  if (body.max_versions !== undefined)
+    secret.maxVersions = Math.max(0, Math.trunc(Number(body.max_versions) || 0));
+  if (body.cas_required !== undefined)
+    secret.casRequired = body.cas_required === true || body.cas_required === 'true';
   if (body.custom_metadata !== undefined) {
     const cm = body.custom_metadata;
     if (cm !== null && !isObject(cm)) throw badRequest('custom_metadata must be a map of strings');
-    const next = patch ? (mergePatch(secret.customMetadata ?? {}, cm) as Record<string, unknown>) : (cm ?? {});
+    const next = patch
+      ? (mergePatch(secret.customMetadata ?? {}, cm) as Record<string, unknown>)
+      : (cm ?? {});
     secret.customMetadata = Object.fromEntries(Object.entries(next).map(([k, v]) => [k, String(v)]));
   }
 }
@@ -218,7 +226,11 @@ function subkeysRoute(ctx: RequestContext, store: KvV2Store, path: string): Repl
   return ok({ data: { subkeys: removeValues(v.data, depth, 1), metadata }, mount_type: 'kv' });
 }
 
-function removeValues(input: Record<string, unknown>, maxDepth: number, depth: number): Record<string, unknown> {
+function removeValues(
+  input: Record<string, unknown>,
+  maxDepth: number,
+  depth: number,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) {
     const next = depth + 1;
@@ -243,8 +255,10 @@ function configRoute(ctx: RequestContext, store: KvV2Store): Reply {
     });
   if (ctx.operation !== 'update' && ctx.operation !== 'create') throw unsupportedOperation();
   const b = ctx.body;
-  if (b.max_versions !== undefined) store.mountMaxVersions = Math.max(0, Math.trunc(Number(b.max_versions) || 0));
-  if (b.cas_required !== undefined) store.mountCasRequired = b.cas_required === true || b.cas_required === 'true';
+  if (b.max_versions !== undefined)
+    store.mountMaxVersions = Math.max(0, Math.trunc(Number(b.max_versions) || 0));
+  if (b.cas_required !== undefined)
+    store.mountCasRequired = b.cas_required === true || b.cas_required === 'true';
   if (b.delete_version_after !== undefined) {
     let seconds: number | undefined;
     try {

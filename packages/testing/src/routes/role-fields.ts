@@ -31,7 +31,9 @@ function seconds(body: Record<string, unknown>, key: string): number | undefined
   try {
     return parseDuration(body[key]);
   } catch (err) {
-    throw badRequest(`error converting input ${String(body[key])} for field "${key}": ${(err as Error).message}`);
+    throw badRequest(
+      `error converting input ${String(body[key])} for field "${key}": ${(err as Error).message}`,
+    );
   }
 }
 
@@ -49,15 +51,21 @@ export function parseTokenFields(body: Record<string, unknown>): TokenFields {
   };
   const policies = pick('token_policies', 'policies');
   if (policies) out.token_policies = list(body[policies]) ?? [];
-  for (const [old, name] of [['ttl', 'token_ttl'], ['max_ttl', 'token_max_ttl'], ['period', 'token_period']] as const) {
+  for (const [old, name] of [
+    ['ttl', 'token_ttl'],
+    ['max_ttl', 'token_max_ttl'],
+    ['period', 'token_period'],
+  ] as const) {
     const key = pick(name, old);
     if (key) out[name] = seconds(body, key);
   }
-  if (body.token_explicit_max_ttl !== undefined) out.token_explicit_max_ttl = seconds(body, 'token_explicit_max_ttl');
+  if (body.token_explicit_max_ttl !== undefined)
+    out.token_explicit_max_ttl = seconds(body, 'token_explicit_max_ttl');
   const cidrs = pick('token_bound_cidrs', 'bound_cidrs');
   if (cidrs) out.token_bound_cidrs = list(body[cidrs]) ?? [];
   if (body.token_no_default_policy !== undefined)
-    out.token_no_default_policy = body.token_no_default_policy === true || body.token_no_default_policy === 'true';
+    out.token_no_default_policy =
+      body.token_no_default_policy === true || body.token_no_default_policy === 'true';
   const uses = pick('token_num_uses', 'num_uses');
   if (uses) out.token_num_uses = Math.trunc(Number(body[uses]) || 0);
   const type = str(body, 'token_type');

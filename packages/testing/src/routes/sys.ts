@@ -12,13 +12,7 @@ import { envelope, noContent, ok, type Reply } from '../http/envelope';
 import type { AppRoleMount, KubernetesMount } from '../state';
 import { base62 } from '../util';
 import { randomUUID } from 'node:crypto';
-import {
-  authMountEntries,
-  entryInfo,
-  matchingEntry,
-  secretMountEntries,
-  tuneInfo,
-} from './mount-info';
+import { authMountEntries, entryInfo, matchingEntry, secretMountEntries, tuneInfo } from './mount-info';
 
 /**
  * Vault answers these sys paths through `handleLogicalWithInjector` (http/handler.go
