@@ -30,7 +30,7 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
     options.databaseBackend ??
     (options.databaseUrl ? postgresDatabaseBackend(options.databaseUrl) : undefined);
   const state = new DevState(backend);
-  const front = new HttpFront(state);
+  const front = new HttpFront(state, options.logger);
   const rootToken = options.rootToken ?? newTokenId();
   state.tokens.create({
     id: rootToken,

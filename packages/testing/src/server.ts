@@ -169,15 +169,19 @@ export class HttpFront {
     if (!operation) return { status: 405, body: { errors: [] } };
     if (method === 'PATCH') checkMergePatchType(req.headers['content-type']);
     let body: Record<string, unknown> = {};
-    if (rawBody.trim() !== '') {
+    if (isForm(req.headers['content-type'], rawBody)) {
+      // http/logical.go isForm/parseFormRequest: a form body is read as fields (last value wins).
+      body = Object.fromEntries(new URLSearchParams(rawBody));
+    } else if (rawBody.trim() !== '') {
       try {
         const parsed: unknown = JSON.parse(rawBody);
         body =
           parsed && typeof parsed === 'object' && !Array.isArray(parsed)
             ? (parsed as Record<string, unknown>)
             : {};
-      } catch (err) {
-        throw new HttpError(400, [`failed to parse JSON input: ${(err as Error).message}`]);
+      } catch {
+        // http/logical.go buildLogicalRequestNoAuth: a body that is not JSON is 400 "error parsing JSON".
+        throw new HttpError(400, ['error parsing JSON']);
       }
     }
     const ctx: RequestContext = {
@@ -306,6 +310,13 @@ function parseTarget(target: string | undefined): URL {
     url.pathname = raw.split('?')[0]!;
     return url;
   }
+}
+
+/** http/logical.go isForm: a form content type, unless the body plainly starts as JSON. */
+function isForm(header: string | undefined, body: string): boolean {
+  const type = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return false;
+  return !/^\s*[{[]/.test(body);
 }
 
 /**

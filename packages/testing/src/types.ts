@@ -116,6 +116,11 @@ export interface DevServerOptions {
   defaultMounts?: boolean;
   /** PostgreSQL URL for the database engine stand-in; without it, creds are issued without a real role. */
   databaseUrl?: string;
+  /**
+   * Where internal-error lines go (default: stderr). They name the method, path and error message,
+   * never a token or a request body.
+   */
+  logger?: (line: string) => void;
 }
 
 export interface VaultDevServer {
