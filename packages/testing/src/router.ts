@@ -28,9 +28,9 @@ async function routeUnsealed(ctx: RequestContext): Promise<Reply> {
   const { state } = ctx;
   if (ctx.query.has('help') && ctx.query.get('help') !== '') return help(ctx);
   if (ctx.path === 'sys/wrapping/lookup') return wrappingLookup(ctx);
-  // A wrapping token may unwrap itself: it is the client token, no other token needed.
-  if (ctx.path === 'sys/wrapping/unwrap' && !ctx.body.token && state.wraps.has(ctx.rawToken))
-    return unwrap(ctx);
+  // Without `token` in the body, the client token is the wrapping token (vault/wrapping.go
+  // ValidateWrappingToken); a used, expired or ordinary token is 400, not a token error.
+  if (ctx.path === 'sys/wrapping/unwrap' && !ctx.body.token && ctx.rawToken) return unwrap(ctx);
 
   const login = LOGIN.exec(ctx.path);
   if (login) {
