@@ -97,12 +97,7 @@ function wrappingTtl(value: HclValue | undefined, what: string): number {
  * blocks with every key Vault allows. Throws Vault-like messages on bad input.
  */
 export function parsePolicy(text: string): PolicyRule[] {
-  let root;
-  try {
-    root = parseHcl(text);
-  } catch (err) {
-    throw new Error((err as Error).message);
-  }
+  const root = parseHcl(text);
   for (const key of Object.keys(root))
     if (key !== 'name' && key !== 'path') throw new Error(`invalid key "${key}"`);
   const rules: PolicyRule[] = [];
