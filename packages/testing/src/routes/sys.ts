@@ -55,7 +55,8 @@ function enableMount(ctx: RequestContext, path: string): Reply {
 function mountsPath(ctx: RequestContext, rest: string): Reply {
   const tune = /^(.*?)\/tune\/?$/.exec(rest);
   if (tune) {
-    if (ctx.operation !== 'read') throw unsupportedOperation();
+    // Tune writes are not emulated: answered as a path the dev server does not serve.
+    if (ctx.operation !== 'read') throw unsupportedPath();
     const found = matchingEntry(secretMountEntries(ctx.state), clean(tune[1]!));
     // vault/logical_system.go handleTuneReadCommon: no mount → handleError → 400.
     if (!found) throw badRequest(`cannot fetch sysview for path "${clean(tune[1]!)}/"`);
@@ -96,7 +97,8 @@ function authPath(ctx: RequestContext, rest: string): Reply {
   const { state } = ctx;
   const tune = /^(.*?)\/tune\/?$/.exec(rest);
   if (tune) {
-    if (ctx.operation !== 'read') throw unsupportedOperation();
+    // Tune writes are not emulated: answered as a path the dev server does not serve.
+    if (ctx.operation !== 'read') throw unsupportedPath();
     const found = matchingEntry(authMountEntries(state), clean(tune[1]!));
     if (!found) throw badRequest(`cannot fetch sysview for path "auth/${clean(tune[1]!)}/"`);
     return injected(tuneInfo(found.entry, true));
