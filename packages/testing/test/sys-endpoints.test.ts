@@ -157,9 +157,10 @@ describe('sys/policy and sys/policies/acl', () => {
   it('sys/policy/<name> answers `rules` at data and top level; sys/policies/acl/<name> answers `policy`', async () => {
     // vault/logical_system.go handlePoliciesRead: policyKey is "rules" for sys/policy, "policy" for sys/policies/acl.
     const hcl = 'path "kv/data/x" { capabilities = ["read"] }';
-    expect((await call(vault, 'PUT', 'sys/policy/shape', { token: root, body: { rules: hcl } })).status).toBe(
-      204,
-    );
+    // handlePoliciesSet: `rules` still works on sys/policy, with a deprecation warning.
+    const written = await call(vault, 'PUT', 'sys/policy/Shape', { token: root, body: { rules: hcl } });
+    expect(written.status).toBe(200);
+    expect(written.json.warnings).toEqual(["'rules' is deprecated, please use 'policy' instead"]);
     const old = await call(vault, 'GET', 'sys/policy/shape', { token: root });
     expect(old.json.data).toEqual({ name: 'shape', rules: hcl });
     expect(old.json.rules).toBe(hcl);
@@ -170,6 +171,12 @@ describe('sys/policy and sys/policies/acl', () => {
     expect((await call(vault, 'GET', 'sys/policy/none', { token: root })).status).toBe(404);
     const empty = await call(vault, 'PUT', 'sys/policies/acl/e', { token: root, body: {} });
     expect(empty.json.errors).toEqual(["'policy' parameter not supplied or empty"]);
+    // A base64-encoded policy is decoded before parsing.
+    const b64 = Buffer.from(hcl).toString('base64');
+    expect(
+      (await call(vault, 'PUT', 'sys/policies/acl/b64', { token: root, body: { policy: b64 } })).status,
+    ).toBe(204);
+    expect((await call(vault, 'GET', 'sys/policies/acl/b64', { token: root })).json.data.policy).toBe(hcl);
   });
 });
 

@@ -130,23 +130,35 @@ function authPath(ctx: RequestContext, rest: string): Reply {
  * `sys/policy/<name>` answers `rules`; `sys/policies/acl/<name>` answers `policy` and is not
  * copied to the top level (vault/logical_system.go handlePoliciesRead, policyKey per path).
  */
-function policy(ctx: RequestContext, name: string, key: 'rules' | 'policy'): Reply {
+function policy(ctx: RequestContext, rawName: string, key: 'rules' | 'policy'): Reply {
   const { state } = ctx;
+  // The policy store lowercases and trims names.
+  const name = rawName.trim().toLowerCase();
   if (ctx.operation === 'read') {
     const p = state.policies.get(name) ?? (name === 'root' ? { hcl: '' } : undefined);
     if (!p) throw notFound();
     const data = { name, [key]: p.hcl };
     return key === 'rules' ? injected(data) : ok({ data, mount_type: 'system' });
   }
-  if (ctx.operation === 'update') {
-    const hcl = str(ctx.body, key) ?? str(ctx.body, key === 'rules' ? 'policy' : 'rules');
-    if (!hcl) throw badRequest(`'${key}' parameter not supplied or empty`);
+  if (ctx.operation === 'update' || ctx.operation === 'create') {
+    // handlePoliciesSet: `policy`; on sys/policy a `rules` field still works, with a deprecation warning.
+    let raw = str(ctx.body, 'policy') ?? '';
+    const warnings: string[] = [];
+    if (raw === '' && key === 'rules') {
+      raw = str(ctx.body, 'rules') ?? '';
+      if (raw !== '') warnings.push("'rules' is deprecated, please use 'policy' instead");
+    }
+    if (raw === '') throw badRequest("'policy' parameter not supplied or empty");
+    // A base64-encoded policy is decoded first.
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(raw) && raw.length % 4 === 0)
+      raw = Buffer.from(raw, 'base64').toString('utf8');
     if (name === 'root') throw badRequest('cannot update "root" policy');
     try {
-      state.writePolicy(name, hcl);
+      state.writePolicy(name, raw);
     } catch (err) {
       throw badRequest(`failed to parse policy: ${(err as Error).message}`);
     }
+    if (warnings.length > 0) return ok({ warnings, mount_type: 'system' });
     return noContent();
   }
   if (ctx.operation === 'delete') {
