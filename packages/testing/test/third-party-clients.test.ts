@@ -97,6 +97,18 @@ describe('hashi-vault-js', () => {
     });
   });
 
+  it('AppRole: secret-id over the API, then login', async () => {
+    const { roleId } = vault.writeAppRole('approle', 'app', { token_policies: ['myapp-read'] });
+    const c = client();
+    const generated = await c.generateAppRoleSecretId(vault.rootToken, 'app', undefined, 'auth/approle');
+    expect(generated.secret_id).toMatch(/^[0-9a-f-]{36}$/);
+    const auth = await c.loginWithAppRole(roleId, generated.secret_id, 'auth/approle');
+    expect(auth.policies).toEqual(['default', 'myapp-read']);
+    await expect(c.loginWithAppRole(roleId, 'wrong', 'auth/approle')).rejects.toMatchObject({
+      response: { status: 400, data: { errors: ['invalid role or secret ID'] } },
+    });
+  });
+
   it('tokens: create, lookup-self, revoke', async () => {
     const c = client();
     const created = await c.createToken(vault.rootToken, { policies: ['default'], ttl: '10m' });
