@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { operationFor, type RequestContext } from './http/context';
-import { HttpError } from './http/errors';
+import { HttpError, multierror } from './http/errors';
 import { FramedSocket } from './http/framed-socket';
 import { LIST_MARKER_HEADER } from './http/list-framer';
 import type { Reply } from './http/envelope';
@@ -280,13 +280,17 @@ function rateLimited(path: string, retryAfter: number, limit?: number): Reply {
   };
 }
 
-/** Vault's generic internal-error text (`logical.ErrInternalError` wording is not exposed; Vault says this). */
+/** The text for a failure that is not even an Error. */
 const INTERNAL_ERROR = 'internal error';
 
+/**
+ * An error a route did not turn into an answer: 500 with the message in go-multierror's form, as
+ * Vault's request handling appends a backend error to its multierror before responding.
+ */
 function toErrorReply(err: unknown): Reply {
   if (err instanceof HttpError)
     return { status: err.status, body: { errors: err.errors }, headers: err.headers };
-  return { status: 500, body: { errors: [INTERNAL_ERROR] } };
+  return { status: 500, body: { errors: [multierror(err instanceof Error ? err.message : INTERNAL_ERROR)] } };
 }
 
 const validStatus = (status: number): boolean => Number.isInteger(status) && status >= 100 && status <= 999;
