@@ -11,7 +11,7 @@ const USAGE = `Usage: vault-dev-server [--port N] [--seed FILE] [--token-file PA
 --seed takes a file path or a package path such as @vault-config/testing/seed.example.json.
 
 Starts a Vault-API-compatible dev server on 127.0.0.1 and prints one JSON line:
-{"address":"http://127.0.0.1:PORT","rootToken":"…","tokenFile":"…"}`;
+{"address":"http://127.0.0.1:PORT","rootToken":"…","tokenFile":"…","unsealKey":"…"}`;
 
 /** The audience of the first role that admits this service account, so its token can log in. */
 function audienceFor(seed: SeedFile, namespace: string, name: string): string | undefined {
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 
   process.stdout.write(
-    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile })}\n`,
+    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile, unsealKey: server.unsealKey })}\n`,
   );
 }
 
