@@ -1,19 +1,12 @@
 /** Options of the modes after start-up: revoke, refresh, dynamic secrets. */
 import { VaultConfigurationError } from '../errors';
 import type { AuthMethodName } from '../types';
-import { parseDuration } from './duration';
 
 /** A dynamic secret: `path` is read as is (e.g. `database/creds/app`); `keys` maps its fields. */
 export interface DynamicSecretSpec {
   path: string;
   /** Field → key, e.g. `{ username: 'DB_USER', password: 'DB_PASSWORD' }`. Default: the field names. */
   keys?: Record<string, string>;
-}
-
-export interface LifecycleOptionsInput {
-  refreshInterval?: number | string;
-  revokeToken?: boolean;
-  dynamic?: DynamicSecretSpec[];
 }
 
 export interface ResolvedLifecycle {
@@ -23,15 +16,14 @@ export interface ResolvedLifecycle {
   dynamic: DynamicSecretSpec[];
 }
 
-type Pick = (value: unknown, name: string) => unknown;
-
 function invalidDynamic(problem: string): never {
   throw new VaultConfigurationError('VAULT_CONFIG_INVALID', `VAULT_DYNAMIC (option \`dynamic\`) ${problem}`, {
     setting: 'VAULT_DYNAMIC',
   });
 }
 
-function dynamicSpecs(value: unknown): DynamicSecretSpec[] {
+/** `VAULT_DYNAMIC` (JSON) or the `dynamic` option, checked entry by entry. */
+export function dynamicSpecs(value: unknown): DynamicSecretSpec[] {
   if (value === undefined) return [];
   let parsed = value;
   if (typeof value === 'string') {
@@ -59,31 +51,21 @@ function dynamicSpecs(value: unknown): DynamicSecretSpec[] {
   });
 }
 
+/** The parsed lifecycle settings (from the settings table) and the rule for revoking the token. */
 export function resolveLifecycle(
-  o: LifecycleOptionsInput,
-  pick: Pick,
-  strictBoolean: (value: unknown, setting: string, option: string) => boolean | undefined,
+  settings: {
+    refreshInterval: number | undefined;
+    revokeToken: boolean | undefined;
+    dynamic: DynamicSecretSpec[];
+  },
   authMethod: AuthMethodName | null,
 ): ResolvedLifecycle {
-  // At least a second (a loop needs a floor); up to a year (longer timers are chained).
-  const refresh = parseDuration(
-    pick(o.refreshInterval, 'VAULT_REFRESH_INTERVAL'),
-    'VAULT_REFRESH_INTERVAL',
-    'refreshInterval',
-    { minSeconds: 1, maxSeconds: 365 * 86_400 },
-  );
-  const dynamic = dynamicSpecs(pick(o.dynamic, 'VAULT_DYNAMIC'));
-  const revoke = strictBoolean(
-    pick(o.revokeToken, 'VAULT_REVOKE_TOKEN'),
-    'VAULT_REVOKE_TOKEN',
-    'revokeToken',
-  );
-  const keepsToken = refresh !== undefined || dynamic.length > 0;
+  const keepsToken = settings.refreshInterval !== undefined || settings.dynamic.length > 0;
   return {
-    refreshIntervalMs: refresh === undefined ? null : Math.round(refresh * 1000),
+    refreshIntervalMs: settings.refreshInterval ?? null,
     // A token we logged in for is ours to revoke; a token the user handed us (token auth) is not,
     // unless they say so. Refresh and dynamic modes need the token, so they keep it.
-    revokeToken: !keepsToken && (revoke ?? authMethod !== 'token'),
-    dynamic,
+    revokeToken: !keepsToken && (settings.revokeToken ?? authMethod !== 'token'),
+    dynamic: settings.dynamic,
   };
 }
