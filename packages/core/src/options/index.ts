@@ -211,42 +211,60 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
 
   return {
     enabled,
-    address: v.address ?? null,
     authMethod,
-    role: v.role ?? null,
+    // Settings without a default are null when unset; the rest carry their value as resolved.
+    ...orNull(v, [
+      'address',
+      'role',
+      'k8sAuthMountPoint',
+      'token',
+      'roleId',
+      'secretId',
+      'namespace',
+      'caCert',
+      'caPath',
+      'tlsServerName',
+      'ca',
+      'clientCert',
+      'clientKey',
+      'version',
+    ]),
+    ...only(v, [
+      'mountPoint',
+      'maxRetries',
+      'required',
+      'appRoleMountPoint',
+      'tokenPath',
+      'skipVerify',
+      'kvVersion',
+      'keyTransform',
+      'keyPrefix',
+      'inject',
+      'override',
+      'allowKeys',
+      'healthBody',
+      'logger',
+    ]),
     paths: v.path,
-    mountPoint: v.mountPoint,
-    k8sAuthMountPoint: v.k8sAuthMountPoint ?? null,
     timeoutMs: v.timeout,
-    maxRetries: v.maxRetries,
     retryDelayMs: v.retryDelay,
     startupTimeoutMs: v.startupTimeout,
-    required: v.required,
-    token: v.token ?? null,
-    roleId: v.roleId ?? null,
-    secretId: v.secretId ?? null,
-    appRoleMountPoint: v.appRoleMountPoint,
-    tokenPath: v.tokenPath,
-    namespace: v.namespace ?? null,
-    caCert: v.caCert ?? null,
-    caPath: v.caPath ?? null,
-    tlsServerName: v.tlsServerName ?? null,
-    ca: v.ca ?? null,
-    clientCert: v.clientCert ?? null,
-    clientKey: v.clientKey ?? null,
-    skipVerify: v.skipVerify,
-    kvVersion: v.kvVersion,
-    version: v.version ?? null,
-    keyTransform: v.keyTransform,
-    keyPrefix: v.keyPrefix,
-    inject: v.inject,
-    override: v.override,
-    allowKeys: v.allowKeys,
-    healthBody: v.healthBody,
     proxy,
-    logger: v.logger,
     env,
     lifecycle: resolveLifecycle(v, authMethod),
+  };
+}
+
+function only<T, K extends keyof T>(values: T, keys: readonly K[]): Pick<T, K> {
+  return Object.fromEntries(keys.map((key) => [key, values[key]])) as Pick<T, K>;
+}
+
+function orNull<T, K extends keyof T>(
+  values: T,
+  keys: readonly K[],
+): { [P in K]-?: Exclude<T[P], undefined> | null } {
+  return Object.fromEntries(keys.map((key) => [key, values[key] ?? null])) as {
+    [P in K]-?: Exclude<T[P], undefined> | null;
   };
 }
 
