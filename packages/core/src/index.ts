@@ -4,7 +4,7 @@
  */
 export { VaultSecretManager } from './manager';
 export { loadVaultSecrets } from './load';
-export type { SecretsRecord } from './secret-state';
+export type { SecretsRecord } from './inject/secret-state';
 
 export {
   VaultError,

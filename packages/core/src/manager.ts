@@ -8,26 +8,26 @@ import { setMaxListeners } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
 import { createAuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
-import type { FailureContext } from './error-mapping';
-import { healthBody } from './health-body';
-import { createVaultHttpClient, type VaultHttpClient } from './http-client';
+import type { FailureContext } from './http/error-mapping';
+import { healthBody } from './status/health-body';
+import { createVaultHttpClient, type VaultHttpClient } from './http/client';
 import { tooLargeWarning } from './inject';
 import { detectKvVersion, type KvSecret } from './kv';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
-import type { RetryPolicy } from './retry';
-import { SecretState, type Commit, type SecretsRecord } from './secret-state';
+import type { RetryPolicy } from './http/retry';
+import { SecretState, type Commit, type SecretsRecord } from './inject/secret-state';
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
-import { vaultCall } from './vault-call';
+import { vaultCall } from './http/call';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import type { Handover } from './lifecycle/rotation-handover';
 import { Supervisor } from './lifecycle/supervisor';
 import { Backoff } from './lifecycle/timing';
 import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
 
-export type { SecretsRecord } from './secret-state';
+export type { SecretsRecord } from './inject/secret-state';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 

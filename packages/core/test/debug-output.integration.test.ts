@@ -41,7 +41,7 @@ afterAll(() => {
 
 it('node-vault debug output and the default console logger print no secret, JWT or token', async () => {
   const { startHarness, assertNoSecrets } = await import('./support/dev-vault');
-  const { loadVaultSecrets } = await import('../src/index');
+  const { loadVaultSecrets } = await import('../src');
   // Prove the setting bites: node-vault's own `debug` logger is switched on in this process.
   const fromNodeVault = createRequire(createRequire(import.meta.url).resolve('node-vault'));
   expect((fromNodeVault('debug') as { enabled(name: string): boolean }).enabled('node-vault')).toBe(true);

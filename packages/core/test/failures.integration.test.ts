@@ -12,7 +12,7 @@ import {
   VaultSecretError,
   VaultSecretManager,
   type VaultOptions,
-} from '../src/index';
+} from '../src';
 import { PATH, assertNoSecrets, startHarness, type Harness } from './support/dev-vault';
 
 let h: Harness;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJson } from '../src/json';
+import { parseJson } from '../src/http/json';
 import { toEnvValue } from '../src/values';
 
 describe('JSON numbers keep their source text', () => {

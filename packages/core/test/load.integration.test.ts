@@ -1,6 +1,6 @@
 /** Happy paths against the dev server: auth methods, KV versions, several paths, round trips. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { VaultSecretManager, loadVaultSecrets } from '../src/index';
+import { VaultSecretManager, loadVaultSecrets } from '../src';
 import { CANARY, COMMON, PATH, assertNoSecrets, startHarness, type Harness } from './support/dev-vault';
 
 let h: Harness;

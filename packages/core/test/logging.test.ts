@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mapFailure } from '../src/error-mapping';
+import { mapFailure } from '../src/http/error-mapping';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../src/errors';
-import { VaultHttpError } from '../src/http-error';
+import { VaultHttpError } from '../src/http/http-error';
 import { createLogger, describeKeys } from '../src/logger';
-import { redact } from '../src/redact';
-import { RetryStop } from '../src/retry';
-import { TransportError } from '../src/transport';
+import { redact } from '../src/http/redact';
+import { RetryStop } from '../src/http/retry';
+import { TransportError } from '../src/http/transport';
 
 describe('logger', () => {
   it('shows key names whole (names are not secrets), capped at a count', () => {

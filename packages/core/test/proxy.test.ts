@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { proxyFor, proxySettingsFromEnv } from '../src/proxy';
+import { proxyFor, proxySettingsFromEnv } from '../src/http/proxy';
 
 const env = (e: Record<string, string>) => proxySettingsFromEnv(e);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFailure } from '../src/error-mapping';
+import { classifyFailure } from '../src/http/error-mapping';
 import { VaultSecretError } from '../src/errors';
-import { VaultHttpError } from '../src/http-error';
+import { VaultHttpError } from '../src/http/http-error';
 import {
   RetryStop,
   backoffDelay,
@@ -9,8 +9,8 @@ import {
   withRetry,
   type RetryEvent,
   type RetryPolicy,
-} from '../src/retry';
-import { TransportError } from '../src/transport';
+} from '../src/http/retry';
+import { TransportError } from '../src/http/transport';
 
 const transient = () => ({ retryable: true });
 

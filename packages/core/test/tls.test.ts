@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VaultConfigurationError, VaultSecretManager } from '../src/index';
+import { VaultConfigurationError, VaultSecretManager } from '../src';
 
 function hasOpenssl(): boolean {
   try {

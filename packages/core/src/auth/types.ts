@@ -1,6 +1,6 @@
 /** The one small interface every auth method implements. */
 import { VaultAuthenticationError } from '../errors';
-import type { NodeVaultClient } from '../http-client';
+import type { NodeVaultClient } from '../http/client';
 import type { AuthMethodName } from '../types';
 
 /** A Vault token and what Vault said about it. The token never leaves the manager. */

@@ -4,13 +4,13 @@
  */
 import type { AuthMethod, AuthSession } from '../auth';
 import { VaultSecretError } from '../errors';
-import type { FailureContext } from '../error-mapping';
-import type { VaultHttpClient } from '../http-client';
+import type { FailureContext } from '../http/error-mapping';
+import type { VaultHttpClient } from '../http/client';
 import { readKv, type KvSecret } from '../kv';
 import type { ResolvedOptions } from '../options';
-import type { RetryPolicy } from '../retry';
+import type { RetryPolicy } from '../http/retry';
 import { toEnvValue, assertValidKey } from '../values';
-import { vaultCall } from '../vault-call';
+import { vaultCall } from '../http/call';
 import type { DynamicSecretSpec } from './options';
 
 /** A dynamic secret as read: its lease and its values mapped onto keys. */

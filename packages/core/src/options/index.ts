@@ -5,7 +5,7 @@
  */
 import { resolveLifecycle, type DynamicSecretSpec, type ResolvedLifecycle } from '../lifecycle/options';
 import type { Clock, RandomSource } from '../lifecycle/clock';
-import { proxySettingsFromEnv, type ProxySettings } from '../proxy';
+import { proxySettingsFromEnv, type ProxySettings } from '../http/proxy';
 import { VaultConfigurationError } from '../errors';
 import type { AuthMethodName, VaultLogger } from '../types';
 import { fail } from './parsers';

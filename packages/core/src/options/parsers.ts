@@ -3,7 +3,7 @@
  * into the typed setting, or throws a VaultConfigurationError naming the variable and the option.
  * Undefined stays undefined, so the table's default applies. Credentials are never echoed.
  */
-import { describeAddress } from '../address';
+import { describeAddress } from './address';
 import { VaultConfigurationError } from '../errors';
 import { parseDuration } from '../lifecycle/duration';
 import type { HealthBody, KeyTransform, KvVersion } from './index';

@@ -3,11 +3,11 @@
  * then dynamic secrets in order. A change is validated before it is committed: a refresh or rotation
  * that would leave a required key missing changes nothing.
  */
-import { VaultSecretError } from './errors';
-import { fitsEnvironment, injectSecrets, type InjectResult } from './inject';
-import type { EnvRecord } from './options';
-import { diffKeys } from './lifecycle/diff';
-import { mergeInOrder, missingKeys } from './values';
+import { VaultSecretError } from '../errors';
+import { fitsEnvironment, injectSecrets, type InjectResult } from './index';
+import type { EnvRecord } from '../options';
+import { diffKeys } from '../lifecycle/diff';
+import { mergeInOrder, missingKeys } from '../values';
 
 export type SecretsRecord = Readonly<Record<string, string>>;
 

@@ -9,7 +9,7 @@ import {
   type FailureContext,
   type HealthInfo,
 } from './error-mapping';
-import type { VaultHttpClient } from './http-client';
+import type { VaultHttpClient } from './client';
 import { VaultHttpError } from './http-error';
 import { RetryStop, withRetry, type AttemptContext, type RetryEvent, type RetryPolicy } from './retry';
 import { TransportError } from './transport';

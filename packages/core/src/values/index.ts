@@ -2,10 +2,10 @@
  * Secret values to environment strings, and key names to safe environment variable names.
  * Values: strings as is, numbers/booleans as text, objects/arrays as JSON, null as ''.
  */
-import { VaultSecretError } from './errors';
-import { isLosslessNumber, stringifyJson } from './json';
+import { VaultSecretError } from '../errors';
+import { isLosslessNumber, stringifyJson } from '../http/json';
 import { isEnvVarName, isReservedKey, safeKeyName } from './key-policy';
-import type { KeyTransform } from './options';
+import type { KeyTransform } from '../options';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 

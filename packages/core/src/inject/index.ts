@@ -2,7 +2,7 @@
  * Writes secrets into the environment. Called only after every path was read and validated, so a
  * failed start-up injects nothing. `override: false` keeps variables that are already set.
  */
-import type { EnvRecord } from './options';
+import type { EnvRecord } from '../options';
 
 /**
  * Linux refuses to start a child process whose environment holds one `NAME=value` string over

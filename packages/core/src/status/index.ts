@@ -3,8 +3,8 @@
  * built in the documented key order (the first five are the reference service's).
  */
 import { BehaviorSubject, type Observable } from 'rxjs';
-import { isVaultError } from './errors';
-import type { VaultLastError, VaultStatus } from './types';
+import { isVaultError } from '../errors';
+import type { VaultLastError, VaultStatus } from '../types';
 
 export function buildStatus(s: VaultStatus): VaultStatus {
   return {

@@ -8,7 +8,7 @@ import {
   VaultError,
   VaultSecretError,
   isVaultError,
-} from './errors';
+} from '../errors';
 import { VaultHttpError } from './http-error';
 import { redact } from './redact';
 import { RetryStop, parseRetryAfter, type RetryDecision } from './retry';

@@ -6,7 +6,7 @@
  * `env` option, not only process.env, and match Go's precedence.
  */
 import net from 'node:net';
-import type { EnvRecord } from './options';
+import type { EnvRecord } from '../options';
 
 export interface ProxySettings {
   http: string | null;

@@ -2,8 +2,8 @@
  * KV reads. v2: GET <mount>/data/<path>[?version=N] → data.data; v1: GET <mount>/<path> → data.
  * `auto` asks sys/internal/ui/mounts once per mount (one extra round trip, documented).
  */
-import { VaultSecretError } from './errors';
-import type { NodeVaultClient } from './http-client';
+import { VaultSecretError } from '../errors';
+import type { NodeVaultClient } from '../http/client';
 
 export interface KvSecret {
   path: string;

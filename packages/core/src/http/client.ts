@@ -8,11 +8,11 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { readBoundedFileSync } from './bounded-file';
+import { readBoundedFileSync } from '../bounded-file';
 import nodeVault from 'node-vault';
-import { VaultConfigurationError } from './errors';
+import { VaultConfigurationError } from '../errors';
 import { VaultHttpError } from './http-error';
-import type { ResolvedOptions } from './options';
+import type { ResolvedOptions } from '../options';
 import { createTransport, type Transport, type TransportResponse } from './transport';
 
 export type NodeVaultClient = nodeVault.client;
