@@ -6,13 +6,13 @@
  */
 import { setMaxListeners } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
-import { createAuthMethod, type AuthSession } from './auth';
+import type { AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
-import type { FailureContext } from './http/error-mapping';
 import { healthBody } from './status/health-body';
-import { createVaultHttpClient, type VaultHttpClient } from './http/client';
+import type { VaultHttpClient } from './http/client';
 import { tooLargeWarning } from './inject';
-import { detectKvVersion, type KvSecret } from './kv';
+import type { KvSecret } from './kv';
+import { loadFromVault, singleAttemptPolicy, type Loaded } from './loader';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
 import type { RetryPolicy } from './http/retry';
@@ -20,27 +20,15 @@ import { SecretState, type Commit, type SecretsRecord } from './inject/secret-st
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
-import { vaultCall } from './http/call';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import type { Handover } from './lifecycle/rotation-handover';
 import { Supervisor } from './lifecycle/supervisor';
 import { Backoff } from './lifecycle/timing';
-import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
+import type { DynamicLease, VaultOps } from './lifecycle/vault-ops';
 
 export type { SecretsRecord } from './inject/secret-state';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
-
-/** One attempt bounded by the request timeout: background steps retry with their own backoff. */
-export function singleAttemptPolicy(timeoutMs: number): RetryPolicy {
-  return {
-    maxRetries: 0,
-    baseDelayMs: 0,
-    maxDelayMs: 0,
-    deadline: Date.now() + timeoutMs + 1000,
-    attemptTimeoutMs: timeoutMs,
-  };
-}
 
 const closedError = () =>
   new VaultConfigurationError(
@@ -68,7 +56,6 @@ export class VaultSecretManager {
   private state: SecretState | undefined;
   private http: VaultHttpClient | undefined;
   private ops: VaultOps | undefined;
-  private session: AuthSession | undefined;
   private supervisor: Supervisor | undefined;
   private initPromise: Promise<SecretsRecord> | undefined;
   /** Cancels the start-up in flight (close() during initialize()). */
@@ -264,128 +251,29 @@ export class VaultSecretManager {
     return singleAttemptPolicy((this.options as ResolvedOptions).timeoutMs);
   }
 
-  private async loadFromVault(options: ResolvedOptions, started: number): Promise<SecretsRecord> {
-    const cancel = new AbortController();
-    setMaxListeners(0, cancel.signal);
-    const onClose = () => cancel.abort();
-    this.startup.signal.addEventListener('abort', onClose, { once: true });
-    const policy: RetryPolicy = {
-      maxRetries: options.maxRetries,
-      baseDelayMs: options.retryDelayMs,
-      maxDelayMs: Math.max(options.retryDelayMs * 8, 1000),
-      deadline: Date.now() + options.startupTimeoutMs,
-      attemptTimeoutMs: options.timeoutMs,
-      signal: cancel.signal,
-      // Every failed attempt that will be retried, so a slow start-up is never silent.
-      warn: (message) => this.log.warn(message),
-    };
-    this.http?.close();
-    const http = createVaultHttpClient(options);
-    this.http = http;
-    const auth = createAuthMethod(options);
-    const currentToken = () => this.session?.token;
-    const context = (extra: Partial<FailureContext>): FailureContext => ({
-      phase: 'read',
-      address: options.address as string,
-      mountPoint: options.mountPoint,
-      secretVersion: options.version,
-      ...extra,
-      get sensitive() {
-        return [...auth.sensitiveValues(), currentToken(), options.token, options.secretId];
+  private loadFromVault(options: ResolvedOptions, started: number): Promise<SecretsRecord> {
+    return loadFromVault(
+      {
+        options,
+        closed: this.startup.signal,
+        throwIfClosed: () => this.throwIfClosed(),
+        session: (session) => {
+          if (session) this.updateTokenStatus(session);
+          else this.store.update({ authenticated: false, token_expires_at: null });
+        },
+        warn: (message) => this.log.warn(message),
+        now: () => this.clock.now(),
       },
-    });
-    const ops = createVaultOps(http, auth, options, context, () => this.clock.now());
-    this.ops = ops;
-    const obtained: DynamicLease[] = [];
-    let session: AuthSession | undefined;
-    try {
-      session = await ops.login(policy);
-      this.session = session;
-      this.throwIfClosed();
-      this.updateTokenStatus(session);
-      const token = session.token;
-      const kvVersion = await this.kvVersion(options, http, policy, context, token);
-      this.throwIfClosed();
-      // KV paths and dynamic secrets in parallel: still one round trip after the login. The first
-      // failure stops the KV reads' retries; every read settles before the failure is reported,
-      // so each lease issued meanwhile is known and given back.
-      let firstFailure: { error: unknown } | undefined;
-      const track = <T>(p: Promise<T>) =>
-        p.catch((error: unknown) => {
-          firstFailure ??= { error };
-          cancel.abort();
-          throw error;
-        });
-      // A dynamic read is never cut short by a sibling's failure: Vault may have issued its lease
-      // already, and only a completed answer says which one to revoke. Only close() aborts it.
-      const dynamicPolicy: RetryPolicy = { ...policy, signal: this.startup.signal };
-      const [reads, leases] = await Promise.allSettled([
-        track(ops.readKvAll(token, kvVersion, policy)),
-        Promise.allSettled(
-          options.lifecycle.dynamic.map((spec) =>
-            track(ops.readDynamic(token, spec, dynamicPolicy).then((lease) => (obtained.push(lease), lease))),
-          ),
-        ),
-      ]);
-      if (firstFailure) throw firstFailure.error;
-      this.throwIfClosed();
-      const kvSecrets = (reads as PromiseFulfilledResult<KvSecret[]>).value;
-      const dynamic = (leases as PromiseFulfilledResult<PromiseFulfilledResult<DynamicLease>[]>).value.map(
-        (r) => r.value,
-      );
-      return this.commitLoad(options, ops, kvVersion, kvSecrets, dynamic, session, started, auth.name);
-    } catch (error) {
-      await this.giveBack(ops, session, obtained, options);
-      throw error;
-    } finally {
-      this.startup.signal.removeEventListener('abort', onClose);
-    }
-  }
-
-  private async kvVersion(
-    options: ResolvedOptions,
-    http: VaultHttpClient,
-    policy: RetryPolicy,
-    context: (extra: Partial<FailureContext>) => FailureContext,
-    token: string,
-  ): Promise<1 | 2> {
-    if (options.kvVersion !== 'auto') return options.kvVersion;
-    const first = options.paths[0] as string;
-    return vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
-      detectKvVersion(http.client, options.mountPoint, first, { ...ro, headers: { 'X-Vault-Token': token } }),
+      (loaded) => {
+        this.http = loaded.http;
+        this.ops = loaded.ops;
+        return this.commitLoad(options, loaded, started);
+      },
     );
   }
 
-  /** A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for. */
-  private async giveBack(
-    ops: VaultOps,
-    session: AuthSession | undefined,
-    leases: DynamicLease[],
-    options: ResolvedOptions,
-  ): Promise<void> {
-    if (!session) return;
-    const policy = this.backgroundPolicy();
-    await Promise.all(
-      leases
-        .filter((l) => l.leaseId !== '')
-        .map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
-    );
-    if (options.authMethod !== 'token') await ops.revokeSelf(session.token, policy).catch(() => undefined);
-    this.session = undefined;
-    this.store.update({ authenticated: false, token_expires_at: null });
-    this.http?.close();
-  }
-
-  private commitLoad(
-    options: ResolvedOptions,
-    ops: VaultOps,
-    kvVersion: 1 | 2,
-    kvSecrets: KvSecret[],
-    leases: DynamicLease[],
-    session: AuthSession,
-    started: number,
-    authName: string,
-  ): SecretsRecord {
+  private commitLoad(options: ResolvedOptions, loaded: Loaded, started: number): SecretsRecord {
+    const { ops, kvVersion, kvSecrets, leases, session, authName } = loaded;
     const state = new SecretState({
       env: options.env,
       inject: options.inject,
@@ -463,7 +351,6 @@ export class VaultSecretManager {
             ),
           )
           .finally(() => this.http?.close());
-        this.session = undefined;
         this.store.update({ token_expires_at: null });
       } else {
         this.http?.close();
@@ -489,10 +376,7 @@ export class VaultSecretManager {
         },
         commitKv: (values) => this.publish('refresh', (this.state as SecretState).commitKv(values)),
         commitDynamic: (lease, handover) => this.rotated(lease, handover),
-        session: (s) => {
-          this.session = s;
-          this.updateTokenStatus(s);
-        },
+        session: (s) => this.updateTokenStatus(s),
         readiness: (derived) => {
           const now = this.getStatus();
           if (now.state !== derived.state || now.last_error?.at !== derived.last_error?.at) {

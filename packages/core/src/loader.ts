@@ -1,0 +1,157 @@
+/**
+ * The start-up load: login, then every KV path and dynamic secret read in parallel (one round trip
+ * after the login; token auth: none before), all under one retry policy bounded by the start-up
+ * budget. All or nothing: the caller's commit runs inside, and if anything fails or close() cancels,
+ * every lease obtained and the token logged in for are revoked before the load rejects.
+ */
+import { setMaxListeners } from 'node:events';
+import { createAuthMethod, type AuthSession } from './auth';
+import { vaultCall } from './http/call';
+import { createVaultHttpClient, type VaultHttpClient } from './http/client';
+import type { FailureContext } from './http/error-mapping';
+import type { RetryPolicy } from './http/retry';
+import { detectKvVersion, type KvSecret } from './kv';
+import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
+import type { ResolvedOptions } from './options';
+
+/** One attempt bounded by the request timeout: background steps retry with their own backoff. */
+export function singleAttemptPolicy(timeoutMs: number): RetryPolicy {
+  return {
+    maxRetries: 0,
+    baseDelayMs: 0,
+    maxDelayMs: 0,
+    deadline: Date.now() + timeoutMs + 1000,
+    attemptTimeoutMs: timeoutMs,
+  };
+}
+
+/** What a successful load read, for the caller to commit and keep fresh. */
+export interface Loaded {
+  http: VaultHttpClient;
+  ops: VaultOps;
+  session: AuthSession;
+  authName: string;
+  kvVersion: 1 | 2;
+  kvSecrets: KvSecret[];
+  leases: DynamicLease[];
+}
+
+export interface LoadContext {
+  options: ResolvedOptions;
+  /** Aborted by close(): cancels every read, dynamic ones included. */
+  closed: AbortSignal;
+  /** Throws VAULT_CLOSED once the manager is closed, so nothing is committed after close(). */
+  throwIfClosed(): void;
+  /** The token as it is obtained, then given back (undefined), for the status. */
+  session(session: AuthSession | undefined): void;
+  /** Every failed attempt that will be retried, so a slow start-up is never silent. */
+  warn(message: string): void;
+  now(): number;
+}
+
+export async function loadFromVault<T>(ctx: LoadContext, commit: (loaded: Loaded) => T): Promise<T> {
+  const { options } = ctx;
+  const cancel = new AbortController();
+  // Every parallel read listens on this signal; many paths are expected, not a leak.
+  setMaxListeners(0, cancel.signal);
+  const onClose = () => cancel.abort();
+  ctx.closed.addEventListener('abort', onClose, { once: true });
+  const policy: RetryPolicy = {
+    maxRetries: options.maxRetries,
+    baseDelayMs: options.retryDelayMs,
+    maxDelayMs: Math.max(options.retryDelayMs * 8, 1000),
+    deadline: Date.now() + options.startupTimeoutMs,
+    attemptTimeoutMs: options.timeoutMs,
+    signal: cancel.signal,
+    warn: ctx.warn,
+  };
+  const http = createVaultHttpClient(options);
+  const auth = createAuthMethod(options);
+  let session: AuthSession | undefined;
+  const context = (extra: Partial<FailureContext>): FailureContext => ({
+    phase: 'read',
+    address: options.address as string,
+    mountPoint: options.mountPoint,
+    secretVersion: options.version,
+    ...extra,
+    get sensitive() {
+      return [...auth.sensitiveValues(), session?.token, options.token, options.secretId];
+    },
+  });
+  const ops = createVaultOps(http, auth, options, context, ctx.now);
+  const obtained: DynamicLease[] = [];
+  try {
+    session = await ops.login(policy);
+    ctx.session(session);
+    ctx.throwIfClosed();
+    const token = session.token;
+    const kvVersion = await detectedKvVersion(options, http, policy, context, token);
+    ctx.throwIfClosed();
+    // KV paths and dynamic secrets in parallel: still one round trip after the login. The first
+    // failure stops the KV reads' retries; every read settles before the failure is reported,
+    // so each lease issued meanwhile is known and given back.
+    let firstFailure: { error: unknown } | undefined;
+    const track = <R>(p: Promise<R>) =>
+      p.catch((error: unknown) => {
+        firstFailure ??= { error };
+        cancel.abort();
+        throw error;
+      });
+    // A dynamic read is never cut short by a sibling's failure: Vault may have issued its lease
+    // already, and only a completed answer says which one to revoke. Only close() aborts it.
+    const dynamicPolicy: RetryPolicy = { ...policy, signal: ctx.closed };
+    const [reads, leases] = await Promise.allSettled([
+      track(ops.readKvAll(token, kvVersion, policy)),
+      Promise.allSettled(
+        options.lifecycle.dynamic.map((spec) =>
+          track(ops.readDynamic(token, spec, dynamicPolicy).then((lease) => (obtained.push(lease), lease))),
+        ),
+      ),
+    ]);
+    if (firstFailure) throw firstFailure.error;
+    ctx.throwIfClosed();
+    const kvSecrets = (reads as PromiseFulfilledResult<KvSecret[]>).value;
+    const dynamic = (leases as PromiseFulfilledResult<PromiseFulfilledResult<DynamicLease>[]>).value.map(
+      (r) => r.value,
+    );
+    return commit({ http, ops, session, authName: auth.name, kvVersion, kvSecrets, leases: dynamic });
+  } catch (error) {
+    await giveBack(ops, session, obtained, options);
+    if (session) ctx.session(undefined);
+    http.close();
+    throw error;
+  } finally {
+    ctx.closed.removeEventListener('abort', onClose);
+  }
+}
+
+async function detectedKvVersion(
+  options: ResolvedOptions,
+  http: VaultHttpClient,
+  policy: RetryPolicy,
+  context: (extra: Partial<FailureContext>) => FailureContext,
+  token: string,
+): Promise<1 | 2> {
+  if (options.kvVersion !== 'auto') return options.kvVersion;
+  const first = options.paths[0] as string;
+  return vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
+    detectKvVersion(http.client, options.mountPoint, first, { ...ro, headers: { 'X-Vault-Token': token } }),
+  );
+}
+
+/** A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for. */
+async function giveBack(
+  ops: VaultOps,
+  session: AuthSession | undefined,
+  leases: DynamicLease[],
+  options: ResolvedOptions,
+): Promise<void> {
+  if (!session) return;
+  const policy = singleAttemptPolicy(options.timeoutMs);
+  await Promise.all(
+    leases
+      .filter((l) => l.leaseId !== '')
+      .map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
+  );
+  if (options.authMethod !== 'token') await ops.revokeSelf(session.token, policy).catch(() => undefined);
+}
