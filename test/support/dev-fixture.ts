@@ -1,4 +1,4 @@
-/** A dev server seeded like DESIGN.md's naming, a token file, and the matching plugin options. */
+/** A dev server seeded with the deployment naming convention, a token file, and the matching plugin options. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -80,7 +80,7 @@ const loginAttempts = (n: number) => (w: World) =>
 const isRoot = process.getuid?.() === 0;
 
 export const rows: FaultRow[] = [
-  // DESIGN.md's failure table
+  // The README's failure table
   {
     fault: '`VAULT_ADDR` unset, `required` keys present in the environment',
     setup: () => ({ VAULT_ADDR: undefined, PRESENT_KEY: 'from-env' }),

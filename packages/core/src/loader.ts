@@ -11,6 +11,7 @@ import { createVaultHttpClient, type VaultHttpClient } from './http/client';
 import type { FailureContext } from './http/error-mapping';
 import type { RetryPolicy } from './http/retry';
 import { detectKvVersion, type KvSecret } from './kv';
+import { giveBack } from './give-back';
 import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
 import type { ResolvedOptions } from './options';
 
@@ -116,8 +117,12 @@ export async function loadFromVault<T>(ctx: LoadContext, commit: (loaded: Loaded
     );
     return commit({ http, ops, session, authName: auth.name, kvVersion, kvSecrets, leases: dynamic });
   } catch (error) {
-    await giveBack(ops, session, obtained, options);
-    if (session) ctx.session(undefined);
+    // A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for.
+    if (session) {
+      const policy = singleAttemptPolicy(options.timeoutMs);
+      await giveBack(ops, session.token, obtained, options.authMethod, policy);
+      ctx.session(undefined);
+    }
     http.close();
     throw error;
   } finally {
@@ -137,21 +142,4 @@ async function detectedKvVersion(
   return vaultCall(http, policy, context({ phase: 'detect', secretPath: first }), (ro) =>
     detectKvVersion(http.client, options.mountPoint, first, { ...ro, headers: { 'X-Vault-Token': token } }),
   );
-}
-
-/** A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for. */
-async function giveBack(
-  ops: VaultOps,
-  session: AuthSession | undefined,
-  leases: DynamicLease[],
-  options: ResolvedOptions,
-): Promise<void> {
-  if (!session) return;
-  const policy = singleAttemptPolicy(options.timeoutMs);
-  await Promise.all(
-    leases
-      .filter((l) => l.leaseId !== '')
-      .map((l) => ops.revokeLease(session.token, l.leaseId, policy).catch(() => undefined)),
-  );
-  if (options.authMethod !== 'token') await ops.revokeSelf(session.token, policy).catch(() => undefined);
 }

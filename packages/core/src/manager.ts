@@ -1,8 +1,11 @@
 /**
- * VaultSecretManager, the public face: the loader (options → auth → read, all paths in parallel →
- * validate → inject → status) and, after start-up, the supervisor that keeps things fresh. Two
- * sequential round trips on the happy path (token auth: one). Nothing is injected unless every step
- * succeeded, and a failed or cancelled start-up gives back every lease and token it obtained.
+ * VaultSecretManager, the public face over the start-up load (loader.ts: options → auth → read, all
+ * paths in parallel) and, after start-up, the supervisor that keeps things fresh (lifecycle/). It
+ * commits what the loader read (validate → inject → status), publishes changes and rotations, and
+ * gives back what it holds on close(). Nothing is injected unless every step succeeded.
+ *
+ * Longer than one file usually is: it is the whole public API (each method documented here) and
+ * the one place that owns the status, the secrets and the subjects the loader and supervisor feed.
  */
 import { setMaxListeners } from 'node:events';
 import { Subject, type Observable } from 'rxjs';
@@ -11,7 +14,7 @@ import { VaultConfigurationError, VaultSecretError, type VaultError } from './er
 import { healthBody } from './status/health-body';
 import type { VaultHttpClient } from './http/client';
 import { tooLargeWarning } from './inject';
-import type { KvSecret } from './kv';
+import { giveBack } from './give-back';
 import { loadFromVault, singleAttemptPolicy, type Loaded } from './loader';
 import { createLogger, describeKeys, type CoreLogger } from './logger';
 import { resolveOptions, type ResolvedOptions, type VaultOptions } from './options';
@@ -19,7 +22,7 @@ import type { RetryPolicy } from './http/retry';
 import { SecretState, type Commit, type SecretsRecord } from './inject/secret-state';
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
-import { convertSecretData, mergeInOrder, missingKeys } from './values';
+import { convertReads, missingKeys } from './values';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import type { Handover } from './lifecycle/rotation-handover';
 import { Supervisor } from './lifecycle/supervisor';
@@ -283,7 +286,7 @@ export class VaultSecretManager {
       version: options.version,
     });
     const dynamic = new Map(leases.map((l) => [l.spec.path, l.values]));
-    const { keys, injected, kept, tooLarge } = state.commitInitial(this.convertKv(kvSecrets), dynamic);
+    const { keys, injected, kept, tooLarge } = state.commitInitial(convertReads(kvSecrets, options), dynamic);
     const warning = tooLargeWarning(tooLarge);
     if (warning) this.log.warn(warning);
     this.state = state;
@@ -314,21 +317,6 @@ export class VaultSecretManager {
           ? new Date(session.obtainedAt + session.leaseDuration * 1000).toISOString()
           : null,
     });
-  }
-
-  private convertKv(reads: KvSecret[]): Record<string, string> {
-    const options = this.options as ResolvedOptions;
-    return mergeInOrder(
-      reads.map((r) =>
-        convertSecretData(
-          r.data,
-          `${options.mountPoint}/${r.path}`,
-          options.keyTransform,
-          options.keyPrefix,
-          options.allowKeys,
-        ),
-      ),
-    );
   }
 
   /** Start-up only: revoke the token. Refresh or dynamic: the supervisor keeps everything fresh. */
@@ -369,7 +357,7 @@ export class VaultSecretManager {
         ops: {
           login: () => ops.login(policy()),
           renewToken: (token, increment) => ops.renewSelf(token, increment, policy()),
-          readKv: async (token) => this.convertKv(await ops.readKvAll(token, kvVersion, policy())),
+          readKv: async (token) => convertReads(await ops.readKvAll(token, kvVersion, policy()), options),
           readDynamic: (token, spec) => ops.readDynamic(token, spec, policy()),
           renewLease: (token, id, increment) => ops.renewLease(token, id, increment, policy()),
           revokeLease: (token, id) => ops.revokeLease(token, id, policy()),
@@ -418,24 +406,10 @@ export class VaultSecretManager {
 
   /** On close: revoke dynamic leases, and the token when this manager logged in for it. */
   private async releaseHeld(leases: DynamicLease[]): Promise<void> {
-    const options = this.options;
-    const ops = this.ops;
     const token = this.supervisor?.token;
-    if (!ops || !options || token === undefined) return;
-    const policy = this.backgroundPolicy();
-    await Promise.all(
-      leases
-        .filter((l) => l.leaseId !== '')
-        .map((l) =>
-          ops
-            .revokeLease(token, l.leaseId, policy)
-            .catch((error: unknown) =>
-              this.log.warn(
-                `could not revoke a lease of ${l.spec.path} (${toLastError(error).code}); it expires on its own`,
-              ),
-            ),
-        ),
+    if (!this.ops || !this.options || token === undefined) return;
+    await giveBack(this.ops, token, leases, this.options.authMethod, this.backgroundPolicy(), (message) =>
+      this.log.warn(message),
     );
-    if (options.authMethod !== 'token') await ops.revokeSelf(token, policy).catch(() => undefined);
   }
 }

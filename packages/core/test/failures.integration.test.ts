@@ -1,5 +1,5 @@
 /**
- * Every row of DESIGN.md's failure table against the dev server: class, code, nothing injected,
+ * Every row of the README's failure table against the dev server: class, code, nothing injected,
  * no secret/JWT/token in the message or the logs.
  */
 import { writeFileSync } from 'node:fs';

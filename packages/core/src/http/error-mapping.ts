@@ -1,6 +1,9 @@
 /**
  * Turns a failed Vault exchange into one typed, actionable, secret-free VaultError, and decides which
  * failures are transient. `sys/health` is asked only here, only after a 5xx, to explain it.
+ *
+ * Longer than one file usually is: each branch is one documented failure (the README's error
+ * table), with the message that says what to check, and they read best side by side.
  */
 import {
   VaultAuthenticationError,

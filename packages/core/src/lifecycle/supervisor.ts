@@ -3,6 +3,10 @@
  * with one watcher each, and reacts when a watcher ends: logs in again (the auth method re-reads the
  * token file), fetches new credentials, re-reads. Recoveries retry with capped, jittered backoff for
  * as long as the supervisor runs, after an expiry too. Readiness is derived from what is held.
+ *
+ * Longer than one file usually is: the token, the leases and the refresh loop share one map of held
+ * things and one token (a lease renewal may need a new login first), and readiness is derived from
+ * all of them at once; the timing of each watcher lives in lifetime-watcher.ts and periodic-task.ts.
  */
 import type { AuthSession } from '../auth';
 import type { CoreLogger } from '../logger';

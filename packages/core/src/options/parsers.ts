@@ -6,7 +6,7 @@
 import { describeAddress } from './address';
 import { VaultConfigurationError } from '../errors';
 import { parseDuration } from '../lifecycle/duration';
-import type { HealthBody, KeyTransform, KvVersion } from './index';
+import type { HealthBody, KeyTransform, KvVersion } from './types';
 
 /** Which setting is being read: its environment variable (or the option name when it has none). */
 export interface Where {

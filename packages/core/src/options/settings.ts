@@ -3,11 +3,13 @@
  * default, and the doc line the package README's options table shows (a test keeps them equal).
  * The resolver reads every row the same way; only the checks that tie settings together (what each
  * auth method needs, a pinned version) live beside it in index.ts.
+ *
+ * Long because it is the table: one row per setting, nothing else.
  */
 import type { Clock, RandomSource } from '../lifecycle/clock';
 import { dynamicSpecs, type DynamicSecretSpec } from '../lifecycle/options';
 import type { VaultLogger } from '../types';
-import type { EnvRecord, HealthBody, VaultOptions } from './index';
+import type { EnvRecord, HealthBody, VaultOptions } from './types';
 import * as p from './parsers';
 
 export const DEFAULT_TOKEN_PATH = '/var/run/secrets/kubernetes.io/serviceaccount/token';

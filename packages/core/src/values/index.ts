@@ -5,7 +5,8 @@
 import { VaultSecretError } from '../errors';
 import { isLosslessNumber, stringifyJson } from '../http/json';
 import { isEnvVarName, isReservedKey, safeKeyName } from './key-policy';
-import type { KeyTransform } from '../options';
+import type { KvSecret } from '../kv';
+import type { KeyTransform, ResolvedOptions } from '../options';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -137,6 +138,24 @@ export function mergeInOrder(records: Record<string, string>[]): Record<string, 
   const merged: Record<string, string> = Object.create(null);
   for (const record of records) Object.assign(merged, record);
   return merged;
+}
+
+/** Every KV read converted (keys checked, transformed, prefixed) and merged: later paths win. */
+export function convertReads(
+  reads: readonly KvSecret[],
+  options: Pick<ResolvedOptions, 'mountPoint' | 'keyTransform' | 'keyPrefix' | 'allowKeys'>,
+): Record<string, string> {
+  return mergeInOrder(
+    reads.map((r) =>
+      convertSecretData(
+        r.data,
+        `${options.mountPoint}/${r.path}`,
+        options.keyTransform,
+        options.keyPrefix,
+        options.allowKeys,
+      ),
+    ),
+  );
 }
 
 /** Required keys that are absent or empty. */
