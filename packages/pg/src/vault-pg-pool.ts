@@ -35,7 +35,7 @@ interface Generation {
 }
 
 export interface SwapEvent {
-  /** 0 for the pool built at creation, then one more per swap. */
+  /** The credentials now live: 0 for those at creation, n for those of the n-th rotation seen. */
   generation: number;
   path: string;
   at: string;
@@ -113,7 +113,7 @@ export class VaultPgPool extends EventEmitter {
     return this.sum((p) => p.waitingCount);
   }
 
-  /** How many swaps have happened: 0 until the first rotation is applied. */
+  /** Which credentials the live pool uses: 0 for those at creation, n for those of the n-th rotation seen. */
   get generation(): number {
     return this.live.id;
   }
