@@ -4,7 +4,8 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import type { VaultSecretManager } from '@vault-config/core';
+// The `app.vault` declaration this plugin reads.
+import type {} from '@vault-config/fastify';
 import { createVaultPgPool, type VaultPgPool } from '../vault-pg-pool';
 import type { VaultPgPoolOptions } from '../options';
 
@@ -26,7 +27,10 @@ const vaultPgPluginCallback: FastifyPluginAsync<VaultPgPluginOptions> = async (a
   app.addHook('onClose', async () => pool.end());
 };
 
-/** Decorates `app.pg` with a pool that follows rotated Vault database credentials. */
+/**
+ * Decorates `app.pg` with a pool that follows rotated Vault database credentials. Register it after
+ * `vaultPlugin` (fastify-plugin checks the dependency at registration).
+ */
 export const vaultPgPlugin = fp(vaultPgPluginCallback, {
   name: '@vault-config/pg',
   fastify: '5.x',
