@@ -63,11 +63,12 @@ export class VaultPgPool extends EventEmitter {
   private retryTimer: NodeJS.Timeout | undefined;
   private ending: Promise<void> | undefined;
 
-  constructor(
-    private readonly source: PoolSecretSource,
-    options: VaultPgPoolOptions,
-  ) {
+  // A plain field, not a parameter property: tsup's CJS output mangles those next to field initializers.
+  private readonly source: PoolSecretSource;
+
+  constructor(source: PoolSecretSource, options: VaultPgPoolOptions) {
     super();
+    this.source = source;
     this.options = resolvePoolOptions(options);
     this.Pool = options.Pool ?? pg.Pool;
     this.live = this.open(this.initialCredentials());

@@ -19,10 +19,7 @@ declare module 'fastify' {
 }
 
 const vaultPgPluginCallback: FastifyPluginAsync<VaultPgPluginOptions> = async (app, options) => {
-  const { manager } = (app as unknown as { vault?: { manager: VaultSecretManager } }).vault ?? {};
-  if (!manager)
-    throw new TypeError('@vault-config/pg/fastify: register vaultPlugin (@vault-config/fastify) first');
-  const pool = createVaultPgPool(manager, { logger: app.log, ...options });
+  const pool = createVaultPgPool(app.vault.manager, { logger: app.log, ...options });
   app.decorate('pg', pool);
   app.addHook('onClose', async () => pool.end());
 };
