@@ -9,6 +9,11 @@ export interface VaultPgPoolOptions {
   pool?: Omit<PoolConfig, 'user' | 'password'>;
   /** Run on a new pool before it takes traffic. Default `SELECT 1`. */
   check?: string;
+  /**
+   * Connections opened and checked on the new pool before it takes traffic. Default: as many as the
+   * live pool has open, so the swap costs no login latency; during a swap up to twice `max` are open.
+   */
+  warm?: number;
   /** Bound on that check, ms. Default 5000. */
   checkTimeoutMs?: number;
   /**
@@ -30,6 +35,7 @@ export interface ResolvedPoolOptions {
   keys: { user: string; password: string };
   pool: Omit<PoolConfig, 'user' | 'password'>;
   check: string;
+  warm: number | undefined;
   checkTimeoutMs: number;
   drainTimeoutMs: number;
   retryDelayMs: number;
@@ -37,15 +43,19 @@ export interface ResolvedPoolOptions {
   logger: VaultLogger | undefined;
 }
 
-const MAX_RETRY_DELAY_MS = 60_000;
-export { MAX_RETRY_DELAY_MS };
+/** Failed checks are retried at least this often. */
+export const MAX_RETRY_DELAY_MS = 60_000;
 
-function positive(value: number | undefined, fallback: number, setting: string, floor: number): number {
+function positive(
+  value: number | undefined,
+  fallback: number,
+  setting: string,
+  floor: number,
+  unit = 'milliseconds',
+): number {
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < floor)
-    throw new TypeError(
-      `@vault-config/pg: ${setting} must be a number of milliseconds ≥ ${floor} (got ${value})`,
-    );
+    throw new TypeError(`@vault-config/pg: ${setting} must be a number of ${unit} ≥ ${floor} (got ${value})`);
   return value;
 }
 
@@ -70,6 +80,10 @@ export function resolvePoolOptions(options: VaultPgPoolOptions): ResolvedPoolOpt
     keys: { user: keys.user, password: keys.password },
     pool,
     check: options.check ?? 'SELECT 1',
+    warm:
+      options.warm === undefined
+        ? undefined
+        : Math.floor(positive(options.warm, 1, 'warm', 1, 'connections')),
     checkTimeoutMs: positive(options.checkTimeoutMs, 5_000, 'checkTimeoutMs', 100),
     drainTimeoutMs: positive(options.drainTimeoutMs, 300_000, 'drainTimeoutMs', 100),
     retryDelayMs: positive(options.retryDelayMs, 1_000, 'retryDelayMs', 100),

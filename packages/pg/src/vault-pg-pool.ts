@@ -9,7 +9,8 @@ import pg from 'pg';
 import type { SecretRotationEvent, VaultSecretManager } from '@vault-config/core';
 import type { Subscription } from 'rxjs';
 import { describeDriverError, VaultPoolError } from './errors';
-import { drainPool, within } from './drain';
+import { checkAndWarm } from './check';
+import { drainPool } from './drain';
 import {
   MAX_RETRY_DELAY_MS,
   resolvePoolOptions,
@@ -169,7 +170,7 @@ export class VaultPgPool extends EventEmitter {
 
   private async tryCandidate(candidate: Generation, path: string): Promise<void> {
     try {
-      await within(candidate.pool.query(this.options.check), this.options.checkTimeoutMs, 'the pool check');
+      await checkAndWarm(candidate.pool, this.warmCount(), this.options.check, this.options.checkTimeoutMs);
     } catch (error) {
       if (this.candidate === candidate) this.checkFailed(candidate, path, error);
       return;
@@ -247,6 +248,12 @@ export class VaultPgPool extends EventEmitter {
     this.retire(this.live, Date.now());
     await Promise.all(this.retiring.values());
     if (this.failures > 0) this.source.reportConsumerError(this.options.name, null);
+  }
+
+  /** As many connections as the live pool has open (at least one, at most `max`), ready before the swap. */
+  private warmCount(): number {
+    const max = this.options.pool.max ?? 10;
+    return Math.max(1, Math.min(max, this.options.warm ?? this.live.pool.totalCount));
   }
 
   private info(message: string): void {

@@ -123,6 +123,23 @@ describe.skipIf(!postgresAvailable())('VaultPgPool', () => {
     expect(s.reports).toEqual([]);
   });
 
+  it('the new pool logs in as many connections as the live one has before it takes traffic', async () => {
+    const s = source(await newRole());
+    pool = createVaultPgPool(s, { keys: { user: 'DB_USER', password: 'DB_PASSWORD' }, pool: poolConfig });
+    await Promise.all(Array.from({ length: 3 }, () => pool!.query('SELECT pg_sleep(0.05)')));
+    const second = await newRole();
+    const atSwap: number[] = [];
+    pool.on('swap', () => atSwap.push(pool!.idleCount));
+    s.rotate(second);
+    await until(() => pool?.generation === 1, 5_000, 'the swap');
+    const sessions = await admin.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1', [
+      second.DB_USER,
+    ]);
+    expect(sessions.rows[0].n).toBe(3);
+    // Counted over the live pool and the one draining: at least the three warm ones are idle.
+    expect(atSwap[0]).toBeGreaterThanOrEqual(3);
+  });
+
   it('queries queued on the old pool when it is swapped out still complete', async () => {
     const s = source(await newRole());
     pool = createVaultPgPool(s, {
