@@ -116,7 +116,7 @@ export async function poolRotationBench() {
     const summary = (label) => {
       const rs = pick(label);
       return {
-        label: `${label} (median)`,
+        label: `${label}: all ${PAIRS}`,
         queries: rs.reduce((n, r) => n + r.queries, 0),
         failures: rs.reduce((n, r) => n + r.failures, 0),
         swaps: rs.reduce((n, r) => n + r.swaps, 0),
@@ -140,6 +140,9 @@ export async function poolRotationBench() {
     printTable(
       `Query latency through @vault-config/pg, ${WORKERS} workers, ${PAIRS} × ${DURATION_MS / 1000} s each way (target: median p99 ≤ 1.2× without rotation)`,
       rows,
+    );
+    console.log(
+      `"all" rows: queries, failures and swaps summed, p50/p99 the median of the runs, max the highest.`,
     );
     console.log(`p99 ratio rotating / steady (medians): ${round(ratio, 2)}`);
     return {
