@@ -5,6 +5,7 @@
  * the manager then revokes. A failed check keeps the old pool, reports `degraded` and retries.
  */
 import { EventEmitter } from 'node:events';
+import { inspect } from 'node:util';
 import pg from 'pg';
 import type { SecretRotationEvent, VaultSecretManager } from '@vault-config/core';
 import type { Subscription } from 'rxjs';
@@ -102,6 +103,22 @@ export class VaultPgPool extends EventEmitter {
     return this.ending !== undefined;
   }
 
+  /** What `console.log(pool)` and JSON loggers show: counters, never the credentials. */
+  toJSON(): Record<string, unknown> {
+    return {
+      generation: this.generation,
+      totalCount: this.totalCount,
+      idleCount: this.idleCount,
+      waitingCount: this.waitingCount,
+      drainingCount: this.drainingCount,
+      ended: this.ended,
+    };
+  }
+
+  [inspect.custom](): string {
+    return `VaultPgPool ${inspect(this.toJSON())}`;
+  }
+
   /** Clients of the live pool and of pools still draining. */
   get totalCount(): number {
     return this.sum((p) => p.totalCount);
@@ -138,7 +155,16 @@ export class VaultPgPool extends EventEmitter {
   }
 
   private open(credentials: Credentials): Generation {
-    const pool = new this.Pool({ ...this.options.pool, ...credentials });
+    // Not enumerable: a debugger or a careless inspect of the generation does not show it.
+    credentials = Object.defineProperty({ user: credentials.user } as Credentials, 'password', {
+      value: credentials.password,
+      enumerable: false,
+    });
+    const pool = new this.Pool({
+      ...this.options.pool,
+      user: credentials.user,
+      password: credentials.password,
+    });
     // An idle client whose session the server ended (its role dropped, a restart) must not crash the app.
     pool.on('error', (error, client) => {
       if (this.listenerCount('error') > 0) this.emit('error', error, client);

@@ -2,6 +2,7 @@
  * The pool against a real PostgreSQL, driven by a rotation source we control: what it retains and
  * releases, when it swaps, what a failed check does, and that nothing fails during a swap.
  */
+import { inspect } from 'node:util';
 import pg from 'pg';
 import { Subject } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -252,6 +253,21 @@ describe.skipIf(!postgresAvailable())('VaultPgPool', () => {
     expect(warnings[0]).toMatch(/pg pool: an idle connection failed \(SQLSTATE 57P01\)/);
     expect(warnings.join()).not.toContain(first.DB_USER);
     expect(await currentUser(pool)).toBe(first.DB_USER);
+  });
+
+  it('printing or JSON-encoding the pool shows counters, never the credentials', async () => {
+    const first = await newRole();
+    const s = source(first);
+    pool = createVaultPgPool(s, { keys: { user: 'DB_USER', password: 'DB_PASSWORD' }, pool: poolConfig });
+    await pool.query('SELECT 1');
+    const second = await newRole();
+    s.rotate(second);
+    await until(() => pool?.generation === 1, 5_000, 'the swap');
+    const shown = [inspect(pool, { depth: 10 }), JSON.stringify(pool), inspect({ pool }, { depth: 10 })].join(
+      '\n',
+    );
+    expect(shown).toContain('generation: 1');
+    for (const secret of [first.DB_PASSWORD, second.DB_PASSWORD]) expect(shown).not.toContain(secret);
   });
 
   it('refuses options that would bypass Vault, and names missing keys', async () => {
