@@ -210,8 +210,9 @@ export class VaultPgPool extends EventEmitter {
     this.info(
       `${this.options.name}: new credentials from ${path} checked and in use; the previous pool drains`,
     );
-    this.emit('swap', { generation: candidate.id, path, at: new Date().toISOString() } satisfies SwapEvent);
+    // Draining starts before listeners run: one that throws cannot keep the old pool open.
     this.retire(old, Date.now());
+    this.emit('swap', { generation: candidate.id, path, at: new Date().toISOString() } satisfies SwapEvent);
   }
 
   /** Keeps serving with the live pool; tries again on a fresh pool after a capped, doubling wait. */
@@ -229,7 +230,6 @@ export class VaultPgPool extends EventEmitter {
     );
     this.options.logger?.warn(`${this.options.name}: ${failure.message}`);
     this.source.reportConsumerError(this.options.name, failure);
-    if (this.listenerCount('checkFailed') > 0) this.emit('checkFailed', failure);
     // A pool whose connections hang is not reused: the retry starts from a fresh one.
     void candidate.pool.end().catch(() => undefined);
     const retry: Generation = {
@@ -240,6 +240,7 @@ export class VaultPgPool extends EventEmitter {
     this.candidate = retry;
     this.retryTimer = setTimeout(() => void this.tryCandidate(retry, path), wait);
     this.retryTimer.unref();
+    if (this.listenerCount('checkFailed') > 0) this.emit('checkFailed', failure);
   }
 
   /** Drains `old` in the background, then gives back the leases that kept it working. */
