@@ -47,14 +47,17 @@ export const VAULT_ERROR_CODES = {
     'VAULT_DEADLINE_EXCEEDED',
     'VAULT_LEASE_FAILED',
   ],
+  // Raised by @vault-config/pg, reported through reportConsumerError().
+  VaultPoolError: ['VAULT_POOL_CHECK_FAILED'],
 } as const;
 
 type CodesOf<K extends keyof typeof VAULT_ERROR_CODES> = (typeof VAULT_ERROR_CODES)[K][number];
 export type VaultConfigurationErrorCode = CodesOf<'VaultConfigurationError'>;
 export type VaultAuthenticationErrorCode = CodesOf<'VaultAuthenticationError'>;
 export type VaultSecretErrorCode = CodesOf<'VaultSecretError'>;
+export type VaultPoolErrorCode = CodesOf<'VaultPoolError'>;
 export type VaultErrorCode =
-  VaultConfigurationErrorCode | VaultAuthenticationErrorCode | VaultSecretErrorCode;
+  VaultConfigurationErrorCode | VaultAuthenticationErrorCode | VaultSecretErrorCode | VaultPoolErrorCode;
 
 export interface VaultErrorDetails {
   /** The option or environment variable at fault, e.g. `VAULT_TIMEOUT`. */
