@@ -10,10 +10,8 @@ export interface RequestLogEntry {
   end: number;
 }
 
-export interface KubernetesRoleConfig {
-  bound_service_account_names: string[];
-  bound_service_account_namespaces: string[];
-  audience?: string;
+/** The token fields every auth role carries (sdk/helper/tokenutil TokenParams). */
+export interface TokenFields {
   token_policies?: string[];
   /** Seconds. Default 3600. */
   token_ttl?: number;
@@ -26,28 +24,24 @@ export interface KubernetesRoleConfig {
   token_no_default_policy?: boolean;
   token_num_uses?: number;
   token_type?: string;
-  alias_name_source?: string;
-  bound_service_account_namespace_selector?: string;
   /** Which deprecated field names the role was written with (read back under those names too). */
   legacy?: string[];
 }
 
-export interface AppRoleConfig {
-  token_policies?: string[];
-  token_ttl?: number;
-  token_max_ttl?: number;
-  /** Stored and read back as Vault does; not applied (secret IDs never expire or run out). */
-  token_period?: number;
-  token_explicit_max_ttl?: number;
-  token_bound_cidrs?: string[];
-  token_no_default_policy?: boolean;
-  token_num_uses?: number;
-  token_type?: string;
+export interface KubernetesRoleConfig extends TokenFields {
+  bound_service_account_names: string[];
+  bound_service_account_namespaces: string[];
+  audience?: string;
+  alias_name_source?: string;
+  bound_service_account_namespace_selector?: string;
+}
+
+/** Secret IDs never expire or run out here: their TTL and use count are stored and read back only. */
+export interface AppRoleConfig extends TokenFields {
   bind_secret_id?: boolean;
   secret_id_ttl?: number;
   secret_id_num_uses?: number;
   secret_id_bound_cidrs?: string[];
-  legacy?: string[];
 }
 
 export interface ServiceAccountClaims {

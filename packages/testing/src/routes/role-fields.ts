@@ -1,20 +1,7 @@
 import { list, str } from '../http/context';
 import { badRequest } from '../http/errors';
+import type { TokenFields } from '../types';
 import { parseDuration } from '../util';
-
-/** The token fields every auth role carries (sdk/helper/tokenutil TokenParams). */
-export interface TokenFields {
-  token_policies?: string[];
-  token_ttl?: number;
-  token_max_ttl?: number;
-  token_period?: number;
-  token_explicit_max_ttl?: number;
-  token_bound_cidrs?: string[];
-  token_no_default_policy?: boolean;
-  token_num_uses?: number;
-  token_type?: string;
-  legacy?: string[];
-}
 
 const TOKEN_TYPES = new Set(['service', 'batch', 'default-service', 'default-batch', 'default']);
 /** tokenutil's deprecated names: `policies`, `ttl`, `max_ttl`, `period`, `bound_cidrs`, `num_uses`. */
