@@ -8,12 +8,6 @@ import type { NodeVaultClient } from '../http/client';
 export interface KvSecret {
   path: string;
   data: Record<string, unknown>;
-  /** KV v2 version read; null for v1. */
-  version: number | null;
-  /** Present for KV v1 mounts and dynamic engines: what a lease renewal needs. */
-  leaseId: string | null;
-  leaseDuration: number;
-  renewable: boolean;
 }
 
 export function encodePath(path: string): string {
@@ -46,14 +40,7 @@ export async function readKv(
   const { mount, path, kvVersion, version } = target;
   const body: unknown = await client.read(kvApiPath(mount, path, kvVersion, version), requestOptions);
   if (!isRecord(body)) throw invalid(mount, path, 'has no body');
-  const envelope = body as {
-    data?: unknown;
-    lease_id?: unknown;
-    lease_duration?: unknown;
-    renewable?: unknown;
-  };
-  let data: unknown = envelope.data;
-  let readVersion: number | null = null;
+  let data: unknown = body.data;
   if (kvVersion === 2) {
     if (!isRecord(data) || !('data' in data)) {
       throw invalid(
@@ -62,19 +49,10 @@ export async function readKv(
         'is not a KV v2 answer (no data.data): if the mount is KV v1, set VAULT_KV_VERSION=1',
       );
     }
-    const metadata = data.metadata;
-    readVersion = isRecord(metadata) && typeof metadata.version === 'number' ? metadata.version : null;
     data = data.data;
   }
   if (!isRecord(data)) throw invalid(mount, path, 'carries no key/value object');
-  return {
-    path,
-    data,
-    version: readVersion,
-    leaseId: typeof envelope.lease_id === 'string' && envelope.lease_id !== '' ? envelope.lease_id : null,
-    leaseDuration: typeof envelope.lease_duration === 'number' ? envelope.lease_duration : 0,
-    renewable: envelope.renewable === true,
-  };
+  return { path, data };
 }
 
 /** KV version of `mount` from sys/internal/ui/mounts (any token may read it for its own paths). */
