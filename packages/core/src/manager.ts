@@ -386,6 +386,9 @@ export class VaultSecretManager {
         refreshIntervalMs: lifecycle.refreshIntervalMs,
         ops: {
           login: () => ops.login(policy()),
+          ...(options.authMethod === 'token'
+            ? { lookupToken: (token: string) => ops.lookupSelf(token, policy()) }
+            : {}),
           renewToken: (token, increment) => ops.renewSelf(token, increment, policy()),
           readKv: async (token) => convertReads(await ops.readKvAll(token, kvVersion, policy()), options),
           readDynamic: (token, spec) => ops.readDynamic(token, spec, policy()),
