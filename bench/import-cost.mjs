@@ -1,7 +1,7 @@
 /** 2. Import cost: wall time and peak RSS of a process that only imports, ours vs node-vault alone. */
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { median, printTable, round } from './lib/stats.mjs';
+import { median, printTable, round, showSpread, spread } from './lib/stats.mjs';
 
 const RUNS = 9;
 const root = new URL('..', import.meta.url);
@@ -20,7 +20,12 @@ function measure(specifiers) {
     const out = execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' });
     samples.push(JSON.parse(out.trim()));
   }
-  return { ms: median(samples.map((s) => s.ms)), rssMb: median(samples.map((s) => s.rssKb)) / 1024 };
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    rssMb: median(samples.map((s) => s.rssKb)) / 1024,
+    msSpread: spread(samples.map((s) => s.ms)),
+    rssMbSpread: spread(samples.map((s) => s.rssKb / 1024)),
+  };
 }
 
 export async function importCostBench() {
@@ -33,8 +38,8 @@ export async function importCostBench() {
   const rows = [
     {
       module: 'node-vault (baseline)',
-      ms: round(baseline.ms),
-      rss_mb: round(baseline.rssMb),
+      ms: showSpread(baseline.msSpread),
+      rss_mb: showSpread(baseline.rssMbSpread),
       vs_baseline: '—',
     },
   ];
@@ -44,12 +49,12 @@ export async function importCostBench() {
     out[name] = m;
     rows.push({
       module: name,
-      ms: round(m.ms),
-      rss_mb: round(m.rssMb),
+      ms: showSpread(m.msSpread),
+      rss_mb: showSpread(m.rssMbSpread),
       vs_baseline: `${round(((m.rssMb - baseline.rssMb) / baseline.rssMb) * 100)} % RSS, ${round(((m.ms - baseline.ms) / baseline.ms) * 100)} % time`,
     });
   }
-  printTable(`Import cost (median of ${RUNS} processes)`, rows);
+  printTable(`Import cost in fresh processes (median (min–max) of ${RUNS})`, rows);
   const core = out['@vault-config/core'];
   const rssRatio = core.rssMb / baseline.rssMb;
   const timeRatio = core.ms / baseline.ms;

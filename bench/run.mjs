@@ -5,7 +5,10 @@ import { importCostBench } from './import-cost.mjs';
 import { memoryBench } from './memory.mjs';
 import { fleetBench } from './fleet.mjs';
 import { healthBench } from './health.mjs';
+import { describeMachine } from './lib/machine.mjs';
 
+const machine = describeMachine();
+console.log(`machine: ${JSON.stringify(machine)}`);
 const all = {
   startup: startupBench,
   import: importCostBench,
@@ -19,7 +22,6 @@ for (const name of chosen) {
   if (!all[name]) throw new Error(`unknown benchmark "${name}"; one of ${Object.keys(all).join(', ')}`);
   results.push(await all[name]());
 }
-const machine = { node: process.version, cpus: (await import('node:os')).cpus().length };
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
 writeFileSync(
   new URL('./results/latest.json', import.meta.url),
