@@ -3,6 +3,7 @@ const t0 = performance.now();
 const http = require('node:http');
 const { readFileSync } = require('node:fs');
 const t1 = performance.now();
+const c1 = process.cpuUsage();
 const agent = new http.Agent({ keepAlive: true });
 const base = new URL(process.env.BENCH_ADDR);
 
@@ -40,8 +41,15 @@ async function main() {
 }
 main().then((env) => {
   const t2 = performance.now();
+  const cpu = process.cpuUsage(c1);
   console.log(
-    JSON.stringify({ importMs: t1 - t0, initMs: t2 - t1, doneMs: t2, keys: Object.keys(env).length }),
+    JSON.stringify({
+      importMs: t1 - t0,
+      initMs: t2 - t1,
+      initCpuMs: (cpu.user + cpu.system) / 1000,
+      doneMs: t2,
+      keys: Object.keys(env).length,
+    }),
   );
   process.exit(0);
 });

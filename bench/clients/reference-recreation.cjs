@@ -4,6 +4,7 @@ const { readFileSync } = require('node:fs');
 const t0 = performance.now();
 const nodeVault = require('node-vault');
 const t1 = performance.now();
+const c1 = process.cpuUsage();
 
 async function main() {
   const vault = nodeVault({ endpoint: process.env.BENCH_ADDR, apiVersion: 'v1' });
@@ -26,8 +27,15 @@ async function main() {
 }
 main().then((env) => {
   const t2 = performance.now();
+  const cpu = process.cpuUsage(c1);
   console.log(
-    JSON.stringify({ importMs: t1 - t0, initMs: t2 - t1, doneMs: t2, keys: Object.keys(env).length }),
+    JSON.stringify({
+      importMs: t1 - t0,
+      initMs: t2 - t1,
+      initCpuMs: (cpu.user + cpu.system) / 1000,
+      doneMs: t2,
+      keys: Object.keys(env).length,
+    }),
   );
   process.exit(0);
 });

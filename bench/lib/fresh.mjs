@@ -17,7 +17,8 @@ export function runFresh(command, args, { env = {}, cwd } = {}) {
     child.on('close', (code) => {
       const wallMs = performance.now() - t;
       const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-500)}`));
+      if (code !== 0)
+        return reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${err.slice(-500)}`));
       try {
         resolve({ wallMs, ...JSON.parse(last) });
       } catch {

@@ -11,7 +11,9 @@ export const PYTHON = '/usr/bin/python3';
 
 /** Where reference_manager.py lives: VAULT_REFERENCE_DIR, or the shared folder beside the checkout. */
 export function referenceDir() {
-  return process.env.VAULT_REFERENCE_DIR ?? fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
+  return (
+    process.env.VAULT_REFERENCE_DIR ?? fileURLToPath(new URL('../../../shared/reference/', import.meta.url))
+  );
 }
 
 const hasHvac = () => {
@@ -50,17 +52,25 @@ function aptInstall(sudo) {
 /** `{ ok: true }`, or `{ ok: false, reason }` saying plainly why the Python peer cannot run. */
 export function ensureReferencePython() {
   if (!existsSync(`${referenceDir()}/reference_manager.py`))
-    return { ok: false, reason: `reference_manager.py not found in ${referenceDir()} (set VAULT_REFERENCE_DIR)` };
+    return {
+      ok: false,
+      reason: `reference_manager.py not found in ${referenceDir()} (set VAULT_REFERENCE_DIR)`,
+    };
   if (!existsSync(PYTHON)) return { ok: false, reason: `${PYTHON} missing (Debian's python3 is needed)` };
   if (hasHvac()) return { ok: true };
   const root = process.getuid?.() === 0;
   if (!root && !canSudo())
-    return { ok: false, reason: 'python3-hvac is not installed and this user cannot install it (not root, no sudo)' };
+    return {
+      ok: false,
+      reason: 'python3-hvac is not installed and this user cannot install it (not root, no sudo)',
+    };
   console.log('installing python3-hvac (apt-get) for the reference peer...');
   try {
     aptInstall(!root);
   } catch (error) {
     return { ok: false, reason: `apt-get install python3-hvac failed: ${error.message.split('\n')[0]}` };
   }
-  return hasHvac() ? { ok: true } : { ok: false, reason: 'python3-hvac installed but `import hvac` still fails' };
+  return hasHvac()
+    ? { ok: true }
+    : { ok: false, reason: 'python3-hvac installed but `import hvac` still fails' };
 }
