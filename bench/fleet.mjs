@@ -38,6 +38,7 @@ async function fleet(start) {
     requests,
     rejected,
     allReadyS: ready.length ? Math.max(...ready) / 1000 : null,
+    p95ReadyS: ready.length ? [...ready].sort((a, b) => a - b)[Math.floor(ready.length * 0.95)] / 1000 : null,
   };
 }
 
@@ -133,6 +134,7 @@ export async function fleetBench() {
       requests: ours.requests,
       rejected_429: ours.rejected,
       'x minimum': round(ours.requests / minimum, 2),
+      p95_ready_s: round(ours.p95ReadyS ?? NaN, 2),
       all_ready_s: round(ours.allReadyS ?? NaN, 2),
     },
     {
@@ -141,6 +143,7 @@ export async function fleetBench() {
       requests: reference.requests,
       rejected_429: reference.rejected,
       'x minimum': round(reference.requests / minimum, 2),
+      p95_ready_s: round(reference.p95ReadyS ?? NaN, 2),
       all_ready_s: round(reference.allReadyS ?? NaN, 2),
     },
   ]);

@@ -96,7 +96,7 @@ export async function startupBench() {
   for (const count of PATH_COUNTS) {
     const m = await measure(count, python);
     byPaths[count] = m;
-    for (const [id, r] of Object.entries(m)) {
+    for (const r of Object.values(m)) {
       rows.push({
         paths: count,
         client: r.label,
@@ -107,7 +107,6 @@ export async function startupBench() {
         'process ms (spawn → exit)': r.notRun ? '' : showSpread(r.processMs),
         'vs bare': r.notRun ? '' : `${round(r.initMs.median / m.bare.initMs.median, 2)}×`,
       });
-      void id;
     }
   }
   printTable(`Cold start-up in fresh processes, L = ${L} ms per request (median (min–max) of ${RUNS})`, rows);

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: require() is what a pod pays. */
 // What a developer writes with node-vault alone: log in, then read every path in parallel.
 const { readFileSync } = require('node:fs');
 const t0 = performance.now();

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: require() is what a pod pays. */
 // Start-up as a pod runs it: require the package, then initialize() once, in a fresh process.
 const t0 = performance.now();
 const { VaultSecretManager } = require('@vault-config/core');

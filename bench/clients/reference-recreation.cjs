@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: require() is what a pod pays. */
 // A JavaScript re-creation of the reference service's flow on node-vault (not the reference itself):
 // initialized check, sealed check, login, lookup-self, then each path read one after another.
 const { readFileSync } = require('node:fs');
