@@ -8,6 +8,7 @@ import { importCostBench } from './import-cost.mjs';
 import { memoryBench } from './memory.mjs';
 import { fleetBench } from './fleet.mjs';
 import { healthBench } from './health.mjs';
+import { poolRotationBench } from './pool-rotation.mjs';
 import { describeMachine } from './lib/machine.mjs';
 
 const machine = describeMachine();
@@ -18,6 +19,7 @@ const all = {
   memory: memoryBench,
   fleet: fleetBench,
   health: healthBench,
+  'pool-rotation': poolRotationBench,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results = [];
