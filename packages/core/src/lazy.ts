@@ -2,6 +2,8 @@
  * Dependencies that start-up does not need (rxjs, lossless-json, the proxy agent), loaded
  * synchronously the first time they are used, from either build (CJS or ESM) and from source.
  * A process that never reads an observable, meets no inexact number and uses no proxy never loads them.
+ * From the ESM build this loads rxjs's CommonJS copy; its observables work with the app's rxjs
+ * operators and `firstValueFrom` all the same (rxjs recognizes observables by shape, not by class).
  */
 import { createRequire } from 'node:module';
 
