@@ -14,9 +14,9 @@ import { referenceLoad, withFixedRetries } from './reference-flow.mjs';
 const CLIENTS = 1000;
 const RPS = 500;
 
-async function fleet(start) {
+async function fleet(start, rateLimit = RPS) {
   // Vault in a process of its own: the 1,000 clients' CPU does not slow its answers.
-  const vault = await vaultProcess({ paths: 1, rateLimit: RPS });
+  const vault = await vaultProcess({ paths: 1, rateLimit });
   const { address, paths, tokenPath } = vault;
   const t0 = performance.now();
   const outcomes = await Promise.all(
@@ -96,7 +96,7 @@ async function renewalSpread() {
 }
 
 export async function fleetBench() {
-  const ours = await fleet(async ({ address, paths, tokenPath }) => {
+  const startOurs = async ({ address, paths, tokenPath }) => {
     const m = new VaultSecretManager({
       address,
       role: ROLE,
@@ -115,7 +115,10 @@ export async function fleetBench() {
     } finally {
       await m.close();
     }
-  });
+  };
+  // The same 1,000 start-ups with no limit: how long the clients' own CPU takes on this machine.
+  const unlimited = await fleet(startOurs, 0);
+  const ours = await fleet(startOurs);
   const reference = await fleet(({ address, paths, tokenPath }) =>
     withFixedRetries(
       () => referenceLoad({ address, role: ROLE, mount: AUTH_MOUNT, tokenPath, paths, env: {} }),
@@ -128,6 +131,15 @@ export async function fleetBench() {
   const minimum = CLIENTS * 2;
   const ideal = minimum / RPS;
   printTable(`Fleet: ${CLIENTS} clients starting within 1 s, Vault limited to ${RPS} requests/s`, [
+    {
+      policy: 'ours, Vault not limited (CPU floor)',
+      failed: unlimited.failed,
+      requests: unlimited.requests,
+      rejected_429: unlimited.rejected,
+      'x minimum': round(unlimited.requests / minimum, 2),
+      p95_ready_s: round(unlimited.p95ReadyS ?? NaN, 2),
+      all_ready_s: round(unlimited.allReadyS ?? NaN, 2),
+    },
     {
       policy: 'ours',
       failed: ours.failed,
@@ -165,6 +177,7 @@ export async function fleetBench() {
     inputs: { clients: CLIENTS, rateLimitRps: RPS, minimumRequests: minimum, idealSeconds: ideal },
     ours,
     baseline: reference,
+    unlimited,
     renewals,
     ratio: {
       requestsOverMinimum: round(ours.requests / minimum, 3),
