@@ -1,8 +1,8 @@
 /**
- * The status store: the current status of the DESIGN.md shape, and `status$` replaying it. Every
- * read is a fresh plain object built in the documented key order (the first five are the reference
- * service's). rxjs is loaded only when `status$` is first read; the health bodies are serialized
- * once per change, not once per request.
+ * The status store: the current status, of the documented shape (docs/architecture.md), and
+ * `status$` replaying it. Every read is a fresh plain object built in the documented key order (the
+ * first five are the reference service's). rxjs is loaded only when `status$` is first read; the
+ * health bodies are serialized once per change, not once per request.
  */
 import type { BehaviorSubject, Observable } from 'rxjs';
 import { isVaultError } from './errors';
