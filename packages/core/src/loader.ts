@@ -50,7 +50,10 @@ export interface LoadContext {
   now(): number;
 }
 
-export async function loadFromVault<T>(ctx: LoadContext, commit: (loaded: Loaded) => T): Promise<T> {
+export async function loadFromVault<T>(
+  ctx: LoadContext,
+  commit: (loaded: Loaded) => T | Promise<T>,
+): Promise<T> {
   const { options } = ctx;
   const cancel = new AbortController();
   // Every parallel read listens on this signal; many paths are expected, not a leak.
@@ -115,7 +118,7 @@ export async function loadFromVault<T>(ctx: LoadContext, commit: (loaded: Loaded
     const dynamic = (leases as PromiseFulfilledResult<PromiseFulfilledResult<DynamicLease>[]>).value.map(
       (r) => r.value,
     );
-    return commit({ http, ops, session, authName: auth.name, kvVersion, kvSecrets, leases: dynamic });
+    return await commit({ http, ops, session, authName: auth.name, kvVersion, kvSecrets, leases: dynamic });
   } catch (error) {
     // A failed or cancelled start-up: revoke each lease it obtained and the token it logged in for.
     if (session) {

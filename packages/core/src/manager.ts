@@ -8,10 +8,11 @@
  * the one place that owns the status, the secrets and the subjects the loader and supervisor feed.
  */
 import { setMaxListeners } from 'node:events';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable, Subject } from 'rxjs';
 import type { AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import { healthBody } from './status/health-body';
+import { rxjs } from './lazy';
 import type { VaultHttpClient } from './http/client';
 import { tooLargeWarning } from './inject';
 import { giveBack } from './give-back';
@@ -26,7 +27,7 @@ import { convertReads, missingKeys } from './values';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import { withConsumerErrors, type Derived } from './lifecycle/readiness';
 import type { Handover } from './lifecycle/rotation-handover';
-import { Supervisor } from './lifecycle/supervisor';
+import type { Supervisor } from './lifecycle/supervisor';
 import { Backoff } from './lifecycle/timing';
 import type { DynamicLease, VaultOps } from './lifecycle/vault-ops';
 
@@ -34,25 +35,67 @@ export type { SecretsRecord } from './inject/secret-state';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+type SupervisorClass = typeof Supervisor;
+
+/** The watchers' code, loaded only by a manager with refresh or dynamic secrets. */
+function supervisorFor(options: ResolvedOptions): Promise<SupervisorClass> | undefined {
+  const { lifecycle } = options;
+  if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) return undefined;
+  return import('./lifecycle/supervisor').then((m) => m.Supervisor);
+}
+
 const closedError = () =>
   new VaultConfigurationError(
     'VAULT_CLOSED',
     'the manager was closed before its secrets were loaded: nothing was injected (create a new VaultSecretManager to load again)',
   );
 
+/** A hot stream created on first read (rxjs loads then); events before that had no subscriber anyway. */
+class LazyEvents<T> {
+  private subject: Subject<T> | undefined;
+  private observable: Observable<T> | undefined;
+  private completed = false;
+
+  get stream(): Observable<T> {
+    if (!this.observable) {
+      this.subject = new (rxjs().Subject)<T>();
+      if (this.completed) this.subject.complete();
+      this.observable = this.subject.asObservable();
+    }
+    return this.observable;
+  }
+
+  next(event: T): void {
+    this.subject?.next(event);
+  }
+
+  complete(): void {
+    this.completed = true;
+    this.subject?.complete();
+  }
+}
+
 export class VaultSecretManager {
   /** Live status; replays the current value to new subscribers. */
-  readonly status$: Observable<VaultStatus>;
+  get status$(): Observable<VaultStatus> {
+    return this.store.status$;
+  }
+
   /** Names of keys changed by a refresh, a rotation, or a load that succeeded in the background. */
-  readonly changes$: Observable<SecretChangeEvent>;
+  get changes$(): Observable<SecretChangeEvent> {
+    return this.changesSubject.stream;
+  }
+
   /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
-  readonly rotations$: Observable<SecretRotationEvent>;
+  get rotations$(): Observable<SecretRotationEvent> {
+    return this.rotationsSubject.stream;
+  }
 
   private readonly options: ResolvedOptions | undefined;
   private readonly log: CoreLogger;
   private readonly store: StatusStore;
-  private readonly changesSubject = new Subject<SecretChangeEvent>();
-  private readonly rotationsSubject = new Subject<SecretRotationEvent>();
+  private readonly changesSubject = new LazyEvents<SecretChangeEvent>();
+  private readonly rotationsSubject = new LazyEvents<SecretRotationEvent>();
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly configError: VaultError | undefined;
@@ -103,9 +146,6 @@ export class VaultSecretManager {
       token_expires_at: null,
       last_error: null,
     });
-    this.status$ = this.store.status$;
-    this.changes$ = this.changesSubject.asObservable();
-    this.rotations$ = this.rotationsSubject.asObservable();
   }
 
   /** Loads once; later calls return the same promise. Rejects with a VaultError subclass. */
@@ -166,6 +206,11 @@ export class VaultSecretManager {
   /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
   getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
     return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
+  /** getHealthBody() as JSON text, serialized once per status change (health routes send it as is). */
+  getHealthJson(): string {
+    return this.store.json(this.options?.healthBody ?? 'full');
   }
 
   /**
@@ -285,6 +330,8 @@ export class VaultSecretManager {
   }
 
   private loadFromVault(options: ResolvedOptions, started: number): Promise<SecretsRecord> {
+    // Loads during the login's round trip, so it costs no time of its own.
+    const supervisorClass = supervisorFor(options);
     return loadFromVault(
       {
         options,
@@ -297,15 +344,22 @@ export class VaultSecretManager {
         warn: (message) => this.log.warn(message),
         now: () => this.clock.now(),
       },
-      (loaded) => {
+      async (loaded) => {
         this.http = loaded.http;
         this.ops = loaded.ops;
-        return this.commitLoad(options, loaded, started);
+        const SupervisorImpl = await supervisorClass;
+        this.throwIfClosed();
+        return this.commitLoad(options, loaded, started, SupervisorImpl);
       },
     );
   }
 
-  private commitLoad(options: ResolvedOptions, loaded: Loaded, started: number): SecretsRecord {
+  private commitLoad(
+    options: ResolvedOptions,
+    loaded: Loaded,
+    started: number,
+    SupervisorImpl: SupervisorClass | undefined,
+  ): SecretsRecord {
     const { ops, kvVersion, kvSecrets, leases, session, authName } = loaded;
     const state = new SecretState({
       env: options.env,
@@ -327,7 +381,7 @@ export class VaultSecretManager {
       loaded_at: new Date(this.clock.now()).toISOString(),
       last_error: null,
     });
-    this.startAfterLoad(options, ops, kvVersion, leases, session);
+    this.startAfterLoad(options, ops, kvVersion, leases, session, SupervisorImpl);
     const injectNote = !options.inject
       ? 'not injected (inject: false)'
       : kept.length > 0
@@ -356,9 +410,10 @@ export class VaultSecretManager {
     kvVersion: 1 | 2,
     leases: DynamicLease[],
     session: AuthSession,
+    SupervisorImpl: SupervisorClass | undefined,
   ): void {
     const { lifecycle } = options;
-    if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) {
+    if (SupervisorImpl === undefined) {
       if (lifecycle.revokeToken) {
         this.pendingRevoke = ops
           .revokeSelf(session.token, this.backgroundPolicy())
@@ -376,7 +431,7 @@ export class VaultSecretManager {
       return;
     }
     const policy = () => this.backgroundPolicy();
-    this.supervisor = new Supervisor(
+    this.supervisor = new SupervisorImpl(
       {
         clock: this.clock,
         random: this.random,
