@@ -8,11 +8,11 @@
  * the one place that owns the status, the secrets and the subjects the loader and supervisor feed.
  */
 import { setMaxListeners } from 'node:events';
-import type { Observable, Subject } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import { healthBody } from './status/health-body';
-import { rxjs } from './lazy';
+import { LazyEvents } from './lazy-events';
 import type { VaultHttpClient } from './http/client';
 import { tooLargeWarning } from './inject';
 import { giveBack } from './give-back';
@@ -49,31 +49,6 @@ const closedError = () =>
     'VAULT_CLOSED',
     'the manager was closed before its secrets were loaded: nothing was injected (create a new VaultSecretManager to load again)',
   );
-
-/** A hot stream created on first read (rxjs loads then); events before that had no subscriber anyway. */
-class LazyEvents<T> {
-  private subject: Subject<T> | undefined;
-  private observable: Observable<T> | undefined;
-  private completed = false;
-
-  get stream(): Observable<T> {
-    if (!this.observable) {
-      this.subject = new (rxjs().Subject)<T>();
-      if (this.completed) this.subject.complete();
-      this.observable = this.subject.asObservable();
-    }
-    return this.observable;
-  }
-
-  next(event: T): void {
-    this.subject?.next(event);
-  }
-
-  complete(): void {
-    this.completed = true;
-    this.subject?.complete();
-  }
-}
 
 export class VaultSecretManager {
   /** Live status; replays the current value to new subscribers. */
