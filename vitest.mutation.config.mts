@@ -23,6 +23,8 @@ export default defineConfig({
       'packages/testing/test/*.unit.test.ts',
     ],
     // The one test that checks a real sleep of Retry-After stays in the full suite only.
+    // Unit tests import the sources: no build needed.
+    globalSetup: [],
     testNamePattern: /^(?!.*\(real timers\))/,
   },
 });

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeedFile, startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
-import { appEntry, appsBuilt } from './support/fault-apps';
+import { isCi } from './support/ci';
+import { appEntry } from './support/fault-apps';
 import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres';
 
 const SEED = new URL('../packages/testing/seed.example.json', import.meta.url).pathname;
@@ -25,7 +26,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe.skipIf(!postgresAvailable() || !appsBuilt())(
+// Where PostgreSQL is missing it skips locally; under CI it runs and fails with how to install it.
+describe.skipIf(!postgresAvailable() && !isCi())(
   'fastify-example with dynamic PostgreSQL credentials',
   () => {
     let db: TestPostgres;

@@ -19,15 +19,32 @@ interface Target {
   close(): Promise<void>;
 }
 
+const REAL_ADDR = process.env.VAULT_TEST_ADDR?.replace(/\/+$/, '');
+/** Named in the suite's title, so every test line in the report says which Vault it ran against. */
+const AGAINST = REAL_ADDR
+  ? `the Vault at ${REAL_ADDR} (VAULT_TEST_ADDR)`
+  : 'the dev server (VAULT_TEST_ADDR unset)';
+
 async function target(): Promise<Target> {
-  const address = process.env.VAULT_TEST_ADDR;
   const rootToken = process.env.VAULT_TEST_TOKEN;
-  if (address && rootToken) return { address: address.replace(/\/+$/, ''), rootToken, close: async () => {} };
+  if (REAL_ADDR) {
+    if (!rootToken) throw new Error('VAULT_TEST_ADDR is set but VAULT_TEST_TOKEN is not: give a root token');
+    // sys/health is unauthenticated and carries the server's version (api-docs/system/health).
+    const health = await fetch(`${REAL_ADDR}/v1/sys/health`, { signal: AbortSignal.timeout(5_000) });
+    const { version } = (await health.json()) as { version?: string };
+    process.stdout.write(
+      `vault-compat: running against Vault ${version ?? '(version unknown)'} at ${REAL_ADDR}\n`,
+    );
+    return { address: REAL_ADDR, rootToken, close: async () => {} };
+  }
   const dev: VaultDevServer = await startVaultDevServer();
+  process.stdout.write(
+    `vault-compat: running against the dev server at ${dev.address} (VAULT_TEST_ADDR unset)\n`,
+  );
   return { address: dev.address, rootToken: dev.rootToken, close: () => dev.close() };
 }
 
-describe('core against a Vault configured over its HTTP API', () => {
+describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
   let vault: Target;
   const id = randomUUID().slice(0, 8);
   const kv2 = `compat-kv2-${id}`;
