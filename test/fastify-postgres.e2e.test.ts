@@ -116,6 +116,7 @@ describe.skipIf(!postgresAvailable() && !isCi())(
         await new Promise((r) => setTimeout(r, 20));
       }
       expect(failures, output).toEqual([]);
+      // vault: database-creds, lease-renew
       expect(new Set(users).size, output).toBeGreaterThanOrEqual(4);
       expect(queries).toBeGreaterThan(50);
 
@@ -135,6 +136,7 @@ describe.skipIf(!postgresAvailable() && !isCi())(
           if (remaining.length === 0) break;
           await new Promise((r) => setTimeout(r, 200));
         }
+        // vault: lease-revoke, database-revoke-drops-role
         expect(remaining, output).toEqual([]);
       } finally {
         await admin.end();

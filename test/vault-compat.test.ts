@@ -87,6 +87,7 @@ describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
       policy: [
         `path "${kv2}/data/ACME/DEV/MYAPP" { capabilities = ["read"] }`,
         `path "${kv2}/data/ACME/DEV/SHARED" { capabilities = ["read"] }`,
+        // vault: acl-plus-glob
         `path "${kv1}/ACME/DEV/+" { capabilities = ["read"] }`,
       ].join('\n'),
     });
@@ -111,17 +112,20 @@ describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
       mountPoint: kv2,
       path: ['ACME/DEV/MYAPP', 'ACME/DEV/SHARED'],
     });
+    // vault: kv2-read
     expect(secrets).toEqual({ DATABASE_URL: 'postgres://b', PORT: '5432', REGION: 'eu' });
   });
 
   it('reads a KV v1 mount when told, and detects it with kvVersion auto', async () => {
     const token = await tokenFor([policyName]);
     expect(
+      // vault: kv1-read
       await load({ authMethod: 'token', token, mountPoint: kv1, kvVersion: 1, path: 'ACME/DEV/MYAPP' }),
     ).toEqual({
       API_KEY: 'v1-key',
     });
     expect(
+      // vault: kv-preflight
       await load({ authMethod: 'token', token, mountPoint: kv1, kvVersion: 'auto', path: 'ACME/DEV/MYAPP' }),
     ).toEqual({ API_KEY: 'v1-key' });
   });
@@ -140,16 +144,19 @@ describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
       mountPoint: kv2,
       path: 'ACME/DEV/MYAPP',
     });
+    // vault: approle-login
     expect(secrets.DATABASE_URL).toBe('postgres://a');
   });
 
   it('a path outside the policy is VAULT_ACCESS_DENIED; a missing path is VAULT_SECRET_NOT_FOUND', async () => {
     const token = await tokenFor([policyName]);
     const denied = load({ authMethod: 'token', token, mountPoint: kv2, path: 'ACME/DEV/OTHER' });
+    // vault: permission-denied
     await expect(denied).rejects.toBeInstanceOf(VaultSecretError);
     await expect(denied).rejects.toMatchObject({ code: 'VAULT_ACCESS_DENIED' });
     const root = vault.rootToken;
     const missing = load({ authMethod: 'token', token: root, mountPoint: kv2, path: 'ACME/DEV/NOPE' });
+    // vault: read-missing-404
     await expect(missing).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
   });
 });

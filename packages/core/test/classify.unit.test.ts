@@ -12,11 +12,13 @@ function http(status: number, message = '', headers: Record<string, string> = {}
   return new VaultHttpError(status, message ? [message] : [], headers, '/v1/x', { errors: [message] });
 }
 
+// vault: status-codes, rate-limit-retry-after, plain-error-500
 // Sources:
 //   [codes]  https://developer.hashicorp.com/vault/api-docs#http-status-codes
 //            (412 eventual consistency "should be retried", 429 rate-limit quota, 473 perf standby,
 //             500 internal, 501 not initialized, 502 "error from an upstream", 503 sealed/maintenance)
-//   [quota]  https://developer.hashicorp.com/vault/docs/concepts/resource-quotas (429 + Retry-After)
+//   [quota]  vault/quotas/quotas_rate_limit.go (*RateLimitQuota).allow: a 429 whose Retry-After is
+//            the bucket's reset time as an HTTP-date (RFC 1123), not a number of seconds
 //   [rfc]    RFC 9110 §10.2.3 Retry-After: seconds or an HTTP-date, on 503 and 429 (RFC 6585 §4)
 //   [login]  sdk/logical/response_util.go RespondErrorCommon: a plugin's plain Go error with no
 //            response becomes 500 carrying its text, so an auth plugin's rejected login can be a 500
@@ -81,9 +83,9 @@ describe('classifyFailure: Retry-After honoured on every retried status [rfc]', 
     });
   });
 
-  it('an HTTP-date Retry-After becomes the time until then', () => {
+  it('an HTTP-date Retry-After (what the rate-limit quota sends [quota]) becomes the time until then', () => {
     const at = new Date(Date.now() + 60_000).toUTCString();
-    const decision = classifyFailure(http(503, '', { 'retry-after': at }), 'read');
+    const decision = classifyFailure(http(429, '', { 'retry-after': at }), 'read');
     expect(decision.retryable).toBe(true);
     expect(decision.retryAfterMs).toBeGreaterThan(55_000);
     expect(decision.retryAfterMs).toBeLessThanOrEqual(60_000);

@@ -18,6 +18,7 @@ function client(body: unknown): NodeVaultClient & { asked: string[] } {
   } as unknown as NodeVaultClient & { asked: string[] };
 }
 
+// vault: kv-preflight
 // Source: vault command/kv_helpers.go kvPreflightVersionRequest — `options` nil → 1, no
 // `version` key → 1, "" or "1" → 1, "2" → 2, anything else → 1. The type is "kv", or "generic"
 // for the legacy mount (vault/mount.go, mountTypeGeneric).
@@ -61,6 +62,7 @@ describe('detectKvVersion', () => {
 
 describe('kvApiPath', () => {
   it('v2 reads under data/, with ?version= only when pinned; v1 reads the path itself', () => {
+    // vault: kv2-read, kv1-read
     // Source: https://developer.hashicorp.com/vault/api-docs/secret/kv/kv-v2#read-secret-version
     // and https://developer.hashicorp.com/vault/api-docs/secret/kv/kv-v1#read-secret
     expect(kvApiPath('kv', 'A/B', 2, null)).toBe('kv/data/A/B');
@@ -75,6 +77,7 @@ describe('readKv', () => {
   const target = (kvVersion: 1 | 2) => ({ mount: 'kv', path: 'A', kvVersion, version: null });
 
   it('v2: data.data, the version from data.metadata, no lease', async () => {
+    // vault: kv2-read
     // Source: kv-v2 read-secret-version sample response (data.data, data.metadata.version).
     const body = { data: { data: { K: 'v' }, metadata: { version: 4 } }, lease_id: '', lease_duration: 0 };
     expect(await readKv(client(body), target(2), {})).toEqual({
@@ -95,6 +98,7 @@ describe('readKv', () => {
   });
 
   it('v1: data itself, with the lease fields Vault sends (lease_duration = the mount TTL)', async () => {
+    // vault: kv1-read
     // Source: kv-v1 read-secret sample response: lease_duration 2764800, renewable false.
     const body = { data: { K: 'v' }, lease_id: 'kv1/A/abc', lease_duration: 2764800, renewable: true };
     expect(await readKv(client(body), target(1), {})).toEqual({

@@ -37,6 +37,7 @@ describe('known credentials are scrubbed from quoted Vault text', () => {
   it('an AppRole login rejection that echoes the secret_id and role_id', async () => {
     const { roleId, secretId } = h.server.writeAppRole('approle', 'scrub', { token_policies: [] });
     expect(secretId).toMatch(UUID);
+    // vault: approle-login-rejection
     // Real Vault answers "invalid role or secret ID" (builtin/credential/approle/path_login.go);
     // a proxy or plugin that quotes its input is what this guards against.
     h.server.addFault(
@@ -66,6 +67,7 @@ describe('known credentials are scrubbed from quoted Vault text', () => {
       { path: `/v1/kv/data/${PATH}` },
     );
     const { error, all } = await failedTexts(h.options({ authMethod: 'token', token }));
+    // vault: permission-denied
     expect(error.code).toBe('VAULT_ACCESS_DENIED');
     expect(error.message).toContain('permission denied for token [redacted]');
     expect(all).not.toContain(token);
