@@ -1,16 +1,28 @@
 /**
- * The tests Stryker runs for every mutant: unit tests on the injected clock and the dev server's
- * in-process policy/JWT/token tests. Nothing here sleeps in real time, so a mutant that hangs a
- * timer is caught by Stryker's timeout rather than by minutes of waiting.
+ * The tests Stryker runs for every mutant: unit tests on the injected clock, and the integration
+ * tests that talk HTTP to the in-process dev server without sleeping (milliseconds each). Tests that
+ * wait in real time stay in the full suite only: a mutant that hangs is caught by Stryker's timeout.
  */
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.mts';
+
+/** Tests that wait in real time (a Retry-After, a timeout, a TTL): left out by name. */
+const SLOW = [
+  '(real timers)',
+  'honours Retry-After',
+  '500 then 429 on the read are retried',
+  'a hanging Vault is bounded',
+  'node-vault debug output',
+  'a token expires at its TTL',
+];
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export default defineConfig({
   ...base,
   test: {
     ...base.test,
     include: [
+      // The core: unit tests on the injected clock, and the fast dev-server integration tests.
       'packages/core/test/lifecycle/**/*.test.ts',
       'packages/core/test/*.unit.test.ts',
       'packages/core/test/errors.test.ts',
@@ -20,11 +32,17 @@ export default defineConfig({
       'packages/core/test/proxy.test.ts',
       'packages/core/test/retry.test.ts',
       'packages/core/test/values.test.ts',
+      'packages/core/test/load.integration.test.ts',
+      'packages/core/test/failures.integration.test.ts',
+      'packages/core/test/scrub.integration.test.ts',
+      // The dev server's policy, JWT and token code.
+      'packages/testing/test/acl.test.ts',
+      'packages/testing/test/auth.test.ts',
+      'packages/testing/test/sys.test.ts',
       'packages/testing/test/*.unit.test.ts',
     ],
-    // The one test that checks a real sleep of Retry-After stays in the full suite only.
     // Unit tests import the sources: no build needed.
     globalSetup: [],
-    testNamePattern: /^(?!.*\(real timers\))/,
+    testNamePattern: new RegExp(`^(?!.*(?:${SLOW.map(escape).join('|')}))`),
   },
 });
