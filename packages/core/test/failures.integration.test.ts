@@ -214,6 +214,18 @@ describe('transient failures', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  // vault: status-codes
+  it('honours Retry-After on a 504 too (a proxy in front of Vault), not only on 429', async () => {
+    h.server.addFault(
+      { type: 'status', status: 504, headers: { 'retry-after': '1' } },
+      { path: `/v1/kv/data/${PATH}`, times: 1 },
+    );
+    const started = Date.now();
+    await new VaultSecretManager(h.options({ retryDelay: 0 })).initialize();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(reads().map((r) => r.status)).toEqual([504, 200]);
+  });
+
   it('retries exhausted → VaultSecretError with the attempt count', async () => {
     h.server.addFault({ type: 'status', status: 502 }, { path: `/v1/kv/data/${PATH}` });
     const e = await expectFailure({ maxRetries: 2 }, VaultSecretError, 'VAULT_RETRIES_EXHAUSTED');
