@@ -8,6 +8,7 @@
 // Exit code 1 when a mutant survives (its tests still pass) or a patch no longer applies.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 import { MUTANTS } from './mutants.mjs';
 
 const only = process.argv[2];
@@ -25,7 +26,7 @@ for (const mutant of chosen) {
     writeFileSync(mutant.file, original.replace(mutant.from, mutant.to));
     const args = ['vitest', 'run', ...mutant.tests, ...(mutant.only ? ['-t', mutant.only] : [])];
     const run = spawnSync('npx', args, { encoding: 'utf8', env: { ...process.env, CI: '' } });
-    const failed = /Tests\s+.*\d+ failed/.test(run.stdout.replace(/\x1b\[[0-9;]*m/g, ''));
+    const failed = /Tests\s+.*\d+ failed/.test(stripVTControlCharacters(run.stdout));
     outcome = run.status !== 0 && failed ? 'killed' : run.status !== 0 ? 'ERROR' : 'SURVIVED';
     if (outcome === 'ERROR') process.stderr.write(run.stdout.slice(-2000) + run.stderr.slice(-2000));
   } finally {

@@ -259,13 +259,13 @@ describe('RetryLoop', () => {
     await settle();
     expect(attempt).not.toHaveBeenCalled();
 
-    let l: RetryLoop | undefined;
+    const ref: { loop?: RetryLoop } = {};
     const during = loop(async () => {
-      l!.stop();
+      ref.loop!.stop();
       throw new Error('down');
     });
-    l = during.l;
-    l.start();
+    ref.loop = during.l;
+    during.l.start();
     await settle();
     expect(during.waits).toEqual([]);
     expect(during.clock.timers).toBe(0);
