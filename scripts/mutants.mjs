@@ -2,6 +2,8 @@
 // that breaks it, and the tests expected to fail. `only` narrows the run to a test name pattern.
 const core = (file) => `packages/core/src/${file}`;
 const test = (file) => `packages/core/test/${file}`;
+const dev = (file) => `packages/testing/src/${file}`;
+const devTest = (file) => `packages/testing/test/${file}`;
 
 export const MUTANTS = [
   {
@@ -90,5 +92,50 @@ export const MUTANTS = [
     from: "String(info.options?.version ?? '1') === '2' ? 2 : 1",
     to: "String(info.options?.version ?? '1') !== '1' ? 2 : 1",
     tests: [test('kv.unit.test.ts')],
+  },
+  // The dev server: Vault's ACL priority and globs, and the JWT checks of hashicorp/cap.
+  {
+    name: 'dev server: ACL, the last matching glob wins instead of Vault’s priority',
+    file: dev('policy.ts'),
+    from: 'if (!best || lowerPriority(best, rule)) best = rule;',
+    to: 'best = rule;',
+    tests: [devTest('acl-priority.test.ts'), devTest('acl.test.ts')],
+  },
+  {
+    name: 'dev server: ACL, + matches several segments',
+    file: dev('policy.ts'),
+    from: ".join('[^/]*');",
+    to: ".join('.*');",
+    tests: [devTest('acl-priority.test.ts'), devTest('acl.test.ts')],
+  },
+  {
+    name: 'dev server: JWT iat in the future accepted',
+    file: dev('jwt.ts'),
+    from: 'if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i)',
+    to: 'if (false)',
+    tests: [devTest('jwt-claims.test.ts'), devTest('auth.test.ts')],
+  },
+  {
+    name: 'dev server: JWT without the 60 s clock-skew leeway',
+    file: dev('jwt.ts'),
+    from: 'export const LEEWAY_SECONDS = 60;',
+    to: 'export const LEEWAY_SECONDS = 0;',
+    tests: [devTest('jwt-claims.test.ts'), devTest('auth.test.ts')],
+  },
+  {
+    name: 'dev server: JWT without exp accepted forever (cap bounds it at iat/nbf + 150 s)',
+    file: dev('jwt.ts'),
+    from: 'exp = e0 === 0 ? Math.max(i, n0) + CAP_DEFAULT_LEEWAY_SECONDS : e0;',
+    to: 'exp = e0 === 0 ? Number.MAX_SAFE_INTEGER : e0;',
+    tests: [devTest('jwt-claims.test.ts'), devTest('auth.test.ts')],
+  },
+  {
+    name: 'dev server: JWT exp checked before nbf (cap checks nbf, exp, iat)',
+    file: dev('jwt.ts'),
+    from: `if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';
+  if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';`,
+    to: `if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';
+  if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';`,
+    tests: [devTest('jwt-claims.test.ts'), devTest('auth.test.ts')],
   },
 ];
