@@ -12,10 +12,15 @@ export default defineConfig({
       '@vault-config/nestjs/health': fileURLToPath(
         new URL('./packages/nestjs/src/health/index.ts', import.meta.url),
       ),
+      '@vault-config/pg/nestjs': fileURLToPath(new URL('./packages/pg/src/nestjs/index.ts', import.meta.url)),
+      '@vault-config/pg/fastify': fileURLToPath(
+        new URL('./packages/pg/src/fastify/index.ts', import.meta.url),
+      ),
       '@vault-config/core': src('core'),
       '@vault-config/nestjs': src('nestjs'),
       '@vault-config/fastify': src('fastify'),
       '@vault-config/testing': src('testing'),
+      '@vault-config/pg': src('pg'),
     },
   },
   test: {

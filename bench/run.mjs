@@ -5,6 +5,7 @@ import { importCostBench } from './import-cost.mjs';
 import { memoryBench } from './memory.mjs';
 import { fleetBench } from './fleet.mjs';
 import { healthBench } from './health.mjs';
+import { poolRotationBench } from './pool-rotation.mjs';
 
 const all = {
   startup: startupBench,
@@ -12,6 +13,7 @@ const all = {
   memory: memoryBench,
   fleet: fleetBench,
   health: healthBench,
+  'pool-rotation': poolRotationBench,
 };
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(all);
 const results = [];

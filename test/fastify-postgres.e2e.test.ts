@@ -1,7 +1,7 @@
 /**
  * The Fastify example against a real PostgreSQL with dynamic credentials from the dev server's
  * database engine: through at least three rotations a client queries continuously, no query fails,
- * and the roles of revoked leases are gone from pg_roles.
+ * and the roles of revoked leases are gone from pg_roles. The example's `app.pg` is @vault-config/pg's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -120,7 +120,7 @@ describe.skipIf(!postgresAvailable() && !isCi())(
       expect(new Set(users).size, output).toBeGreaterThanOrEqual(4);
       expect(queries).toBeGreaterThan(50);
 
-      // Old leases are revoked after a grace period of at most half their remaining life.
+      // Old leases are revoked once their pool has drained (the example's app.pg retains them until then).
       const admin = new pg.Client({ connectionString: db.url });
       await admin.connect();
       try {

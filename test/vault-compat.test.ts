@@ -159,4 +159,64 @@ describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
     // vault: read-missing-404
     await expect(missing).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
   });
+  /** Raw HTTP: the answer as a real Vault gives it (status and parsed body). */
+  async function raw(
+    method: string,
+    path: string,
+    init: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; json: Record<string, unknown> | undefined }> {
+    const res = await fetch(`${vault.address}/v1/${path}`, {
+      method,
+      headers: { 'X-Vault-Token': init.token ?? vault.rootToken, ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      signal: AbortSignal.timeout(5_000),
+    });
+    const text = await res.text();
+    return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+  }
+
+  it('LIST and ?list= (strconv.ParseBool) list KV v2 metadata; a bad list value is 400', async () => {
+    // http/logical.go buildLogicalRequestNoAuth.
+    const viaList = await raw('LIST', `${kv2}/metadata/ACME/DEV`);
+    expect(viaList.status).toBe(200);
+    expect((viaList.json!.data as { keys: string[] }).keys).toEqual(['MYAPP', 'OTHER', 'SHARED']);
+    const viaT = await raw('GET', `${kv2}/metadata/ACME/DEV?list=T`);
+    expect(viaT.json!.data).toEqual(viaList.json!.data);
+    expect((await raw('GET', `${kv2}/metadata/ACME/DEV?list=yes`)).status).toBe(400);
+    expect((await raw('LIST', `${kv2}/metadata/NOPE`)).status).toBe(404);
+  });
+
+  it('sys/mounts/<path> answers the mount (type, options) at data and top level; a missing one is 400', async () => {
+    const r = await raw('GET', `sys/mounts/${kv2}`);
+    expect(r.status).toBe(200);
+    expect(r.json!.data).toMatchObject({ type: 'kv', options: { version: '2' } });
+    expect(r.json!.type).toBe('kv');
+    const missing = await raw('GET', `sys/mounts/compat-missing-${id}`);
+    expect(missing.status).toBe(400);
+    expect(missing.json!.errors).toEqual([`No secret engine mount at compat-missing-${id}/`]);
+  });
+
+  it('PATCH merges into a new KV v2 version; a missing secret is 404', async () => {
+    await api('POST', `${kv2}/data/ACME/DEV/PATCHME`, { data: { A: '1', B: '2' } });
+    const headers = { 'Content-Type': 'application/merge-patch+json' };
+    const r = await raw('PATCH', `${kv2}/data/ACME/DEV/PATCHME`, {
+      body: { data: { B: null, C: '3' } },
+      headers,
+    });
+    expect(r.status).toBe(200);
+    const read = await raw('GET', `${kv2}/data/ACME/DEV/PATCHME`);
+    expect((read.json!.data as { data: unknown }).data).toEqual({ A: '1', C: '3' });
+    expect(
+      (await raw('PATCH', `${kv2}/data/ACME/DEV/NOPE`, { body: { data: { A: 1 } }, headers })).status,
+    ).toBe(404);
+  });
+
+  it('revoking an unknown token is 204; renewing it is 400 token not found', async () => {
+    const t = await tokenFor(['default']);
+    expect((await raw('POST', 'auth/token/revoke', { body: { token: t } })).status).toBe(204);
+    expect((await raw('POST', 'auth/token/revoke', { body: { token: t } })).status).toBe(204);
+    const renew = await raw('POST', 'auth/token/renew', { body: { token: t } });
+    expect(renew.status).toBe(400);
+    expect(renew.json!.errors).toEqual(['token not found']);
+  });
 });

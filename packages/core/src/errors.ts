@@ -39,7 +39,9 @@ export type VaultErrorCode =
   | 'VAULT_RESPONSE_INVALID'
   | 'VAULT_RETRIES_EXHAUSTED'
   | 'VAULT_DEADLINE_EXCEEDED'
-  | 'VAULT_LEASE_FAILED';
+  | 'VAULT_LEASE_FAILED'
+  // Reported by a consumer of rotated credentials (e.g. @vault-config/pg)
+  | 'VAULT_POOL_CHECK_FAILED';
 
 export interface VaultErrorDetails {
   /** The option or environment variable at fault, e.g. `VAULT_TIMEOUT`. */

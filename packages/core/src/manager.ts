@@ -18,10 +18,11 @@ import { resolveOptions, type ResolvedOptions, type VaultOptions } from './optio
 import type { RetryPolicy } from './retry';
 import { SecretState, type Commit, type SecretsRecord } from './secret-state';
 import { StatusStore, toLastError } from './status';
-import type { SecretChangeEvent, SecretRotationEvent, VaultStatus } from './types';
+import type { SecretChangeEvent, SecretRotationEvent, VaultLastError, VaultStatus } from './types';
 import { convertSecretData, mergeInOrder, missingKeys } from './values';
 import { vaultCall } from './vault-call';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
+import { withConsumerErrors, type Derived } from './lifecycle/readiness';
 import type { Handover } from './lifecycle/rotation-handover';
 import { Supervisor } from './lifecycle/supervisor';
 import { Backoff } from './lifecycle/timing';
@@ -76,6 +77,9 @@ export class VaultSecretManager {
   private readonly retryTimers: TimerGroup;
   private backgroundStart = false;
   private closed = false;
+  /** The supervisor's latest readiness, before consumer reports are folded in. */
+  private derived: Derived | undefined;
+  private readonly consumerErrors = new Map<string, VaultLastError>();
   private closing: Promise<void> = Promise.resolve();
 
   constructor(options: VaultOptions = {}) {
@@ -170,6 +174,32 @@ export class VaultSecretManager {
   /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
   getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
     return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
+  /**
+   * For consumers of the secrets, e.g. a pool that could not apply rotated credentials and kept the
+   * old ones: an error makes a loaded manager `degraded` (still ready) with it as `last_error` until
+   * the same `consumer` reports `null`. Pass a VaultError (its message must be secret-free); any
+   * other error is shown by name only. Never makes the state `failed`.
+   */
+  reportConsumerError(consumer: string, error: unknown): void {
+    if (this.closed) return;
+    if (error === null || error === undefined) this.consumerErrors.delete(consumer);
+    else this.consumerErrors.set(consumer, toLastError(error, new Date(this.clock.now())));
+    this.applyReadiness();
+  }
+
+  private applyReadiness(): void {
+    const current = this.getStatus();
+    const loaded = current.state === 'ready' || current.state === 'degraded';
+    const base = this.derived ?? (loaded ? { state: 'ready' as const, last_error: null } : undefined);
+    if (!base) return;
+    const next = withConsumerErrors(base, [...this.consumerErrors.values()]);
+    const changed =
+      current.last_error?.at !== next.last_error?.at || current.last_error?.code !== next.last_error?.code;
+    if (current.state !== next.state || changed) {
+      this.store.update(next);
+    }
   }
 
   /**
@@ -469,10 +499,8 @@ export class VaultSecretManager {
           this.updateTokenStatus(s);
         },
         readiness: (derived) => {
-          const now = this.getStatus();
-          if (now.state !== derived.state || now.last_error?.at !== derived.last_error?.at) {
-            this.store.update(derived);
-          }
+          this.derived = derived;
+          this.applyReadiness();
         },
       },
       session,

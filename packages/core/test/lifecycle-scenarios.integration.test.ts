@@ -105,6 +105,27 @@ describe('outages and slow answers', () => {
     await m.close();
   });
 
+  it('with refresh on, a successful KV refresh does not make a pod with an expired lease ready', async () => {
+    withDatabase(1, 60);
+    const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, refreshInterval: 1, retryDelay: 0.05 }));
+    await m.initialize();
+    // The database engine fails, KV keeps answering.
+    const remove = h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: /^\/v1\/(database\/creds|sys\/leases\/renew)/ },
+    );
+    await until(() => m.getStatus().state === 'failed', 3_000, 'failed at the lease expiry');
+    const reads = () =>
+      h.server.requests.filter((r) => r.path.startsWith('/v1/kv/data/') && r.status === 200).length;
+    const before = reads();
+    await until(() => reads() > before, 3_000, 'a successful refresh');
+    await sleep(50);
+    expect(m.getStatus()).toMatchObject({ state: 'failed', last_error: { code: 'VAULT_LEASE_FAILED' } });
+    remove();
+    await until(() => m.getStatus().state === 'ready', 5_000, 'ready with new credentials');
+    await m.close();
+  });
+
   it('renewal refused and a rotation slower than the lease: failed, then ready when the credentials arrive', async () => {
     withDatabase(2, 60);
     h.server.addFault(

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VaultSecretManager } from '../src';
+import { VaultError, VaultSecretManager } from '../src';
 import { AUTH_MOUNT, NS, PATH, ROLE, SA, startHarness, type Harness } from './support/dev-vault';
 
 let h: Harness;
@@ -273,5 +273,41 @@ describe('close()', () => {
     expect(code, out).toBe(0);
     expect(out).toContain('closed');
     expect(paths()).toContain('POST /v1/sys/leases/revoke 204');
+  });
+});
+
+describe('reportConsumerError', () => {
+  it('a consumer failure shows degraded (still ready) until the consumer reports recovery', async () => {
+    const m = new VaultSecretManager(h.options({ refreshInterval: 60 }));
+    await m.initialize();
+    expect(m.getStatus().state).toBe('ready');
+    const failure = new VaultError('VAULT_POOL_CHECK_FAILED', 'the pool check failed (28P01)');
+    m.reportConsumerError('pg pool', failure);
+    expect(m.getStatus()).toMatchObject({
+      state: 'degraded',
+      last_error: { name: 'VaultError', code: 'VAULT_POOL_CHECK_FAILED', message: failure.message },
+    });
+    // Another consumer recovering does not clear this one's failure.
+    m.reportConsumerError('other pool', null);
+    expect(m.getStatus().state).toBe('degraded');
+    m.reportConsumerError('pg pool', null);
+    expect(m.getStatus()).toMatchObject({ state: 'ready', last_error: null });
+    await m.close();
+    m.reportConsumerError('pg pool', failure);
+    expect(m.getStatus().state).toBe('ready');
+  });
+
+  it('names a foreign error only, so a driver message cannot leak into the status', async () => {
+    const m = new VaultSecretManager(h.options());
+    await m.initialize();
+    m.reportConsumerError('pg pool', new Error('password authentication failed for user "v-app-secret"'));
+    expect(m.getStatus().last_error).toMatchObject({ code: 'UNKNOWN', message: 'Error (details withheld)' });
+    await m.close();
+  });
+
+  it('does nothing before loading: a manager that has not loaded stays not ready', () => {
+    const m = new VaultSecretManager(h.options());
+    m.reportConsumerError('pg pool', new VaultError('VAULT_POOL_CHECK_FAILED', 'check failed'));
+    expect(m.getStatus().state).toBe('loading');
   });
 });

@@ -7,7 +7,7 @@ import type { SeedFile } from './types';
 const USAGE = `Usage: vault-dev-server [--port N] [--seed FILE] [--token-file PATH] [--root-token TOKEN]
 
 Starts a Vault-API-compatible dev server on 127.0.0.1 and prints one JSON line:
-{"address":"http://127.0.0.1:PORT","rootToken":"…","tokenFile":"…"}`;
+{"address":"http://127.0.0.1:PORT","rootToken":"…","tokenFile":"…","unsealKey":"…"}`;
 
 /** The audience of the first role that admits this service account, so its token can log in. */
 function audienceFor(seed: SeedFile, namespace: string, name: string): string | undefined {
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 
   process.stdout.write(
-    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile })}\n`,
+    `${JSON.stringify({ address: server.address, rootToken: server.rootToken, tokenFile, unsealKey: server.unsealKey })}\n`,
   );
 }
 

@@ -5,7 +5,7 @@ import type { DatabaseBackend } from './database';
 import { postgresDatabaseBackend } from './postgres-backend';
 import { DEFAULT_ISSUER } from './jwt';
 import { writeAppRole } from './routes/approle';
-import { newK8sMount } from './routes/sys';
+import { newAppRoleMount, newK8sMount } from './routes/sys';
 import { applySeed, loadSeedFile } from './seed';
 import { HttpFront } from './server';
 import { DevState } from './state';
@@ -30,7 +30,7 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
     options.databaseBackend ??
     (options.databaseUrl ? postgresDatabaseBackend(options.databaseUrl) : undefined);
   const state = new DevState(backend);
-  const front = new HttpFront(state);
+  const front = new HttpFront(state, options.logger);
   const rootToken = options.rootToken ?? newTokenId();
   state.tokens.create({
     id: rootToken,
@@ -50,6 +50,7 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
   const server: VaultDevServer = {
     address: `http://127.0.0.1:${port}`,
     rootToken,
+    unsealKey: state.unsealKey,
     close() {
       closing ??= (async () => {
         await front.close();
@@ -96,6 +97,17 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
       const m = state.kubernetes.get(mount) ?? newK8sMount();
       m.configured = config.configured ?? true;
       if (config.issuer) m.issuer = config.issuer;
+      if (m.configured)
+        m.config ??= {
+          kubernetes_host: 'https://kubernetes.default.svc',
+          kubernetes_ca_cert: '',
+          pem_keys: [],
+          issuer: config.issuer ?? '',
+          disable_iss_validation: !config.issuer,
+          disable_local_ca_jwt: false,
+          token_reviewer_jwt_set: false,
+          use_annotations_as_alias_metadata: false,
+        };
       state.kubernetes.set(mount, m);
     },
     writeKubernetesRole(mount, role, config) {
@@ -132,8 +144,7 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
     },
 
     enableAppRole(mount) {
-      if (!state.approle.has(mount))
-        state.approle.set(mount, { roles: new Map(), accessor: `auth_approle_${mount}` });
+      if (!state.approle.has(mount)) state.approle.set(mount, newAppRoleMount());
     },
     writeAppRole(mount, role, config = {}) {
       const m = requireMount(state.approle, mount, 'approle');

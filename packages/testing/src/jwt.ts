@@ -47,30 +47,76 @@ export class JwtSigner {
   }
 }
 
+/** vault-plugin-auth-kubernetes path_login.go allowedSigningAlgs. */
+const ALLOWED_ALGS = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512']);
+
 /**
- * hashicorp/cap's claim checks in its order (iss, aud, then time claims with leeway). Returns the
- * error message Vault sends with 403, or undefined when the claims pass.
+ * The claims of a compact JWS without checking its signature, as the kubernetes plugin's
+ * DontVerifySignature key set does (the signature is checked later by TokenReview, for which our
+ * `verify` stands in). Undefined when it does not parse or uses an algorithm the plugin refuses.
+ */
+export function decodeUnverified(token: string): Record<string, unknown> | undefined {
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown };
+    if (typeof header.alg !== 'string' || !ALLOWED_ALGS.has(header.alg)) return undefined;
+    const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+    return payload && typeof payload === 'object' && !Array.isArray(payload)
+      ? (payload as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** cap's DefaultLeewaySeconds: how far a missing exp/nbf is placed from the claims that are set. */
+export const CAP_DEFAULT_LEEWAY_SECONDS = 150;
+const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
+/** Go's strings.EqualFold, close enough for claim names (covers the long s and the Kelvin sign). */
+const fold = (s: string) => s.toUpperCase().toLowerCase();
+
+/**
+ * hashicorp/cap jwt/jwt.go validateAll, after the signature, as `ValidateAllowMissingIatNbfExp`
+ * (what the kubernetes plugin calls): registered-claim collisions, iss, sub, aud; a token with none of
+ * iat/nbf/exp passes; a missing exp becomes max(iat, nbf) + 150 s and a missing nbf becomes iat (or
+ * exp − 150 s); then nbf, exp, iat are checked in that order with go-jose's 60 s clock-skew leeway.
+ * Returns the error message Vault sends with 403, or undefined when the claims pass.
  */
 export function checkClaims(
   claims: Record<string, unknown>,
-  expected: { issuer?: string; audience?: string },
+  expected: { issuer?: string; subject?: string; audience?: string },
   nowSeconds: number,
 ): string | undefined {
-  if (expected.issuer !== undefined && claims.iss !== expected.issuer) return 'invalid issuer (iss) claim';
+  for (const key of Object.keys(claims)) {
+    const twin = REGISTERED.find((name) => name !== key && fold(name) === fold(key));
+    if (twin)
+      return `ambiguous claim: key "${key}" collides with registered claim "${twin}" under case folding`;
+  }
+  if (expected.issuer && claims.iss !== expected.issuer) return 'invalid issuer (iss) claim';
+  if (expected.subject && claims.sub !== expected.subject) return 'invalid subject (sub) claim';
   if (expected.audience) {
     const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
     if (!aud.includes(expected.audience))
       return 'invalid audience (aud) claim: audience claim does not match any expected audience';
   }
-  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
-  const exp = num(claims.exp);
-  const nbf = num(claims.nbf);
-  const iat = num(claims.iat);
-  if (exp !== undefined && nowSeconds - LEEWAY_SECONDS > exp)
-    return 'invalid expiration time (exp) claim: token is expired';
-  if (nbf !== undefined && nowSeconds + LEEWAY_SECONDS < nbf)
-    return 'invalid not before (nbf) claim: token not yet valid';
-  if (iat !== undefined && nowSeconds + LEEWAY_SECONDS < iat)
+  const time = (name: string): number | string => {
+    const v = claims[name];
+    if (v === undefined || v === null) return 0;
+    if (typeof v === 'number') return Math.trunc(v);
+    return `json: cannot unmarshal ${typeof v} into Go struct field Claims.${name} of type jwt.NumericDate`;
+  };
+  const iat = time('iat');
+  let exp = time('exp');
+  let nbf = time('nbf');
+  for (const t of [iat, exp, nbf]) if (typeof t === 'string') return t;
+  const [i, e0, n0] = [iat as number, exp as number, nbf as number];
+  if (i === 0 && e0 === 0 && n0 === 0) return undefined;
+  exp = e0 === 0 ? Math.max(i, n0) + CAP_DEFAULT_LEEWAY_SECONDS : e0;
+  nbf = n0 === 0 ? (i !== 0 ? i : exp - CAP_DEFAULT_LEEWAY_SECONDS) : n0;
+  if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';
+  if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';
+  if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i)
     return 'invalid issued at (iat) claim: token issued in the future';
   return undefined;
 }

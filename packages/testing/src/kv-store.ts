@@ -37,14 +37,27 @@ export function versionMetadata(secret: KvSecret, version: number) {
 export class KvV2Store {
   readonly secrets = new Map<string, KvSecret>();
 
-  /** Writes a new version; throws a message for CAS failures. */
-  write(path: string, data: Record<string, unknown>, cas?: number, mountCasRequired = false): number {
-    let secret = this.secrets.get(path);
+  /** Effective max versions: the secret's, else the mount's, else 10 (KeyMetadata.AddVersion). */
+  mountMaxVersions = 0;
+  mountCasRequired = false;
+  /** Stored and read back; versions are not deleted on a timer (not emulated). */
+  mountDeleteVersionAfter = '0s';
+
+  /** path_data.go validateCheckAndSetOption: throws Vault's message when the CAS option fails. */
+  checkCas(path: string, cas: number | undefined): void {
+    const secret = this.secrets.get(path);
     const current = secret?.currentVersion ?? 0;
-    if (cas === undefined && (secret?.casRequired || mountCasRequired))
+    if (cas === undefined && (secret?.casRequired || this.mountCasRequired))
       throw new Error('check-and-set parameter required for this call');
     if (cas !== undefined && cas !== current)
       throw new Error('check-and-set parameter did not match the current version');
+  }
+
+  /** Writes a new version; throws a message for CAS failures. */
+  write(path: string, data: Record<string, unknown>, cas?: number): number {
+    this.checkCas(path, cas);
+    let secret = this.secrets.get(path);
+    const current = secret?.currentVersion ?? 0;
     const now = Date.now();
     if (!secret) {
       secret = {
@@ -69,7 +82,7 @@ export class KvV2Store {
     secret.currentVersion = version;
     secret.updatedAt = now;
     if (secret.oldestVersion === 0) secret.oldestVersion = 1;
-    const max = secret.maxVersions || 10;
+    const max = secret.maxVersions || this.mountMaxVersions || 10;
     while (secret.versions.size > max) {
       secret.versions.delete(secret.oldestVersion);
       secret.oldestVersion += 1;

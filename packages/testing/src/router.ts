@@ -1,4 +1,5 @@
 import type { RequestContext } from './http/context';
+import type { Capability } from './policy';
 import { aclDenied, invalidToken, noHandler, permissionDenied, sealed } from './http/errors';
 import type { Reply } from './http/envelope';
 import { approleRoute } from './routes/approle';
@@ -9,15 +10,27 @@ import { leasesRoute } from './routes/leases';
 import { internalUiMounts, sysRoute } from './routes/sys';
 import { sysStatusRoute } from './routes/sys-status';
 import { tokenRoute } from './routes/token';
+import { help } from './routes/help';
+import { unwrap, wrappingLookup, wrapReply } from './routes/wrapping';
 
 const LOGIN = /^auth\/(.+)\/login$/;
 
-/** Vault's request flow: status endpoints → seal check → login paths → token → ACL → backend. */
+/** Vault's request flow: status endpoints → seal check → login paths → token → ACL → backend → wrapping. */
 export async function route(ctx: RequestContext): Promise<Reply> {
-  const { state } = ctx;
   const status = sysStatusRoute(ctx);
   if (status) return status;
-  if (state.sealed || !state.initialized) throw sealed();
+  if (ctx.state.sealed || !ctx.state.initialized) throw sealed();
+  const reply = await routeUnsealed(ctx);
+  return ctx.wrapTtl > 0 ? wrapReply(ctx, reply, ctx.wrapTtl) : reply;
+}
+
+async function routeUnsealed(ctx: RequestContext): Promise<Reply> {
+  const { state } = ctx;
+  if (ctx.query.has('help') && ctx.query.get('help') !== '') return help(ctx);
+  if (ctx.path === 'sys/wrapping/lookup') return wrappingLookup(ctx);
+  // Without `token` in the body, the client token is the wrapping token (vault/wrapping.go
+  // ValidateWrappingToken); a used, expired or ordinary token is 400, not a token error.
+  if (ctx.path === 'sys/wrapping/unwrap' && !ctx.body.token && ctx.rawToken) return unwrap(ctx);
 
   const login = LOGIN.exec(ctx.path);
   if (login) {
@@ -28,7 +41,7 @@ export async function route(ctx: RequestContext): Promise<Reply> {
     if (approle) return approleRoute(ctx, mount, approle, 'login');
     if (mount !== 'token') throw noHandler(ctx.path);
   }
-  if (ctx.path.startsWith('sys/internal/ui/mounts/'))
+  if (ctx.path === 'sys/internal/ui/mounts' || ctx.path.startsWith('sys/internal/ui/mounts/'))
     return internalUiMounts(ctx, ctx.path.slice('sys/internal/ui/mounts/'.length));
 
   if (!ctx.rawToken) throw permissionDenied();
@@ -50,13 +63,18 @@ function authorize(ctx: RequestContext): void {
     const found = ctx.state.findMount(ctx.path);
     if (found?.mount.type === 'kv' && !kvExists(found.mount, found.rest)) needed = 'create';
   }
-  const caps = acl.capabilities(ctx.path);
-  if (!caps.has(needed as never)) throw aclDenied();
+  // GET carries its query as request data (http/logical.go parseQuery); writes carry the body.
+  const data =
+    ctx.operation === 'read'
+      ? Object.fromEntries([...ctx.query.entries()].filter(([k]) => k !== 'list' && k !== 'help'))
+      : ctx.body;
+  if (!acl.allowsRequest(ctx.path, needed as Capability, data, ctx.wrapTtl)) throw aclDenied();
 }
 
 async function dispatch(ctx: RequestContext): Promise<Reply> {
   const { state, path } = ctx;
   if (/^sys\/(leases\/)?(renew|revoke|lookup)(\/|$)/.test(path)) return leasesRoute(ctx);
+  if (path === 'sys/wrapping/unwrap') return unwrap(ctx);
   if (path.startsWith('sys/')) return sysRoute(ctx);
   if (path.startsWith('auth/token/')) return tokenRoute(ctx);
   const auth = /^auth\/([^/]+)\/(.+)$/.exec(path);

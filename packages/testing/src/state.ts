@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { AppRoleConfig, DatabaseRoleConfig, KubernetesRoleConfig } from './types';
 import { noopDatabaseBackend, type DatabaseBackend } from './database';
 import { JwtSigner } from './jwt';
@@ -6,6 +6,7 @@ import { KvV2Store, type KvV1Store } from './kv-store';
 import { LeaseStore } from './lease-store';
 import { Acl, DEFAULT_POLICY, parsePolicy, type PolicyRule } from './policy';
 import { TokenStore } from './token-store';
+import { WrapStore } from './wrapping';
 import { base62 } from './util';
 
 export interface SecretMount {
@@ -22,25 +23,53 @@ export interface SecretMount {
 export interface KubernetesMount {
   configured: boolean;
   issuer?: string;
+  /** The stored `config` fields, as written (read back by `config` reads). */
+  config?: KubernetesAuthConfig;
   roles: Map<string, KubernetesRoleConfig>;
   accessor: string;
+  uuid: string;
 }
 
 export interface AppRoleMount {
   roles: Map<string, { config: AppRoleConfig; roleId: string; secretIds: Set<string> }>;
   accessor: string;
+  uuid: string;
 }
+
+/** The kubernetes auth `config` as stored. */
+export interface KubernetesAuthConfig {
+  kubernetes_host: string;
+  kubernetes_ca_cert: string;
+  pem_keys: string[];
+  issuer: string;
+  disable_iss_validation: boolean;
+  disable_local_ca_jwt: boolean;
+  token_reviewer_jwt_set: boolean;
+  use_annotations_as_alias_metadata: boolean;
+}
+
+const builtinId = (type: string) => ({ accessor: `${type}_${base62(8).toLowerCase()}`, uuid: randomUUID() });
 
 /** Everything the dev server remembers. Routes read and change it; nothing here speaks HTTP. */
 export class DevState {
   sealed = false;
   initialized = true;
+  /** The single unseal key of this dev server (base64), as `vault server -dev` prints one. */
+  readonly unsealKey = randomBytes(32).toString('base64');
+  /** Accessors and UUIDs of the mounts every Vault has. */
+  readonly builtinIds = {
+    sys: builtinId('system'),
+    cubbyhole: builtinId('cubbyhole'),
+    identity: builtinId('identity'),
+    token: builtinId('auth_token'),
+  };
   readonly clusterName = `vault-cluster-${base62(8).toLowerCase()}`;
   readonly clusterId = randomUUID();
   readonly mounts = new Map<string, SecretMount>();
   readonly policies = new Map<string, { hcl: string; rules: PolicyRule[] }>();
   readonly tokens = new TokenStore();
   readonly leases = new LeaseStore();
+  readonly wraps = new WrapStore();
   readonly kubernetes = new Map<string, KubernetesMount>();
   readonly approle = new Map<string, AppRoleMount>();
   readonly databaseRoles = new Map<string, DatabaseRoleConfig>();

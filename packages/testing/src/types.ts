@@ -19,12 +19,35 @@ export interface KubernetesRoleConfig {
   token_ttl?: number;
   /** Seconds. Default 0 (the mount's/system max). */
   token_max_ttl?: number;
+  /** Stored and read back as Vault does; not applied to issued tokens. */
+  token_period?: number;
+  token_explicit_max_ttl?: number;
+  token_bound_cidrs?: string[];
+  token_no_default_policy?: boolean;
+  token_num_uses?: number;
+  token_type?: string;
+  alias_name_source?: string;
+  bound_service_account_namespace_selector?: string;
+  /** Which deprecated field names the role was written with (read back under those names too). */
+  legacy?: string[];
 }
 
 export interface AppRoleConfig {
   token_policies?: string[];
   token_ttl?: number;
   token_max_ttl?: number;
+  /** Stored and read back as Vault does; not applied (secret IDs never expire or run out). */
+  token_period?: number;
+  token_explicit_max_ttl?: number;
+  token_bound_cidrs?: string[];
+  token_no_default_policy?: boolean;
+  token_num_uses?: number;
+  token_type?: string;
+  bind_secret_id?: boolean;
+  secret_id_ttl?: number;
+  secret_id_num_uses?: number;
+  secret_id_bound_cidrs?: string[];
+  legacy?: string[];
 }
 
 export interface ServiceAccountClaims {
@@ -93,11 +116,18 @@ export interface DevServerOptions {
   defaultMounts?: boolean;
   /** PostgreSQL URL for the database engine stand-in; without it, creds are issued without a real role. */
   databaseUrl?: string;
+  /**
+   * Where internal-error lines go (default: stderr). They name the method, path and error message,
+   * never a token or a request body.
+   */
+  logger?: (line: string) => void;
 }
 
 export interface VaultDevServer {
   readonly address: string;
   readonly rootToken: string;
+  /** The one unseal key (base64) for `PUT sys/unseal`, as `vault server -dev` prints it. */
+  readonly unsealKey: string;
   close(): Promise<void>;
 
   enableKv(mount: string, version: 1 | 2): void;

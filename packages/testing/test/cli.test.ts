@@ -59,8 +59,13 @@ it('prints one JSON line, serves the seed, logs in with the token file, exits 0 
   try {
     expect(line.endsWith('\n')).toBe(true);
     expect(line.trim().split('\n')).toHaveLength(1);
-    const info = JSON.parse(line) as { address: string; rootToken: string; tokenFile: string };
-    expect(Object.keys(info)).toEqual(['address', 'rootToken', 'tokenFile']);
+    const info = JSON.parse(line) as {
+      address: string;
+      rootToken: string;
+      tokenFile: string;
+      unsealKey: string;
+    };
+    expect(Object.keys(info)).toEqual(['address', 'rootToken', 'tokenFile', 'unsealKey']);
     expect(info.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(info.tokenFile).toBe(tokenFile);
     const server = { address: info.address };
@@ -73,6 +78,11 @@ it('prints one JSON line, serves the seed, logs in with the token file, exits 0 
     const secret = await call(server, 'GET', 'kv/data/ACME/DEV/MYAPP', { token });
     expect(Object.keys(secret.json.data.data)).toContain('DATABASE_URL');
     expect((await call(server, 'GET', 'kv/data/ACME/DEV/OTHER', { token })).status).toBe(403);
+    // A CLI-started server can be sealed and unsealed over HTTP (http/sys_seal.go).
+    expect((await call(server, 'PUT', 'sys/seal', { token: info.rootToken })).status).toBe(204);
+    expect((await call(server, 'GET', 'sys/seal-status')).json.sealed).toBe(true);
+    const unsealed = await call(server, 'PUT', 'sys/unseal', { body: { key: info.unsealKey } });
+    expect(unsealed.json.sealed).toBe(false);
   } finally {
     const exited = exitCode(child);
     child.kill('SIGTERM');

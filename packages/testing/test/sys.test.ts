@@ -145,7 +145,8 @@ describe('routing and tokens', () => {
       body: '{not json',
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { errors: string[] }).errors[0]).toContain('failed to parse JSON input');
+    // http/logical.go buildLogicalRequestNoAuth: parseJSONRequest failure → 400 "error parsing JSON".
+    expect(((await res.json()) as { errors: string[] }).errors).toEqual(['error parsing JSON']);
   });
 });
 

@@ -60,3 +60,16 @@ export function nextExpiry(held: readonly Held[], now: number): number | null {
   }
   return next;
 }
+
+/**
+ * Folds in failures that consumers of the secrets reported (a pool that could not apply rotated
+ * credentials and kept the old ones): they turn `ready` into `degraded`, never into `failed`, since
+ * the credentials in use still work. The latest failure becomes `last_error`.
+ */
+export function withConsumerErrors(derived: Derived, reported: readonly VaultLastError[]): Derived {
+  if (derived.state === 'failed' || reported.length === 0) return derived;
+  const latest = [...reported, ...(derived.last_error ? [derived.last_error] : [])].reduce((a, b) =>
+    a.at >= b.at ? a : b,
+  );
+  return { state: 'degraded', last_error: latest };
+}

@@ -1,6 +1,6 @@
 /** Readiness derived from what is held: situation → state → last_error. */
 import { describe, expect, it } from 'vitest';
-import { deriveReadiness, nextExpiry, type Held } from '../../src/lifecycle/readiness';
+import { deriveReadiness, nextExpiry, withConsumerErrors, type Held } from '../../src/lifecycle/readiness';
 import { isReady } from '../../src/types';
 
 const NOW = Date.UTC(2026, 5, 1);
@@ -108,5 +108,27 @@ describe('deriveReadiness', () => {
       NOW + 3,
     );
     expect(nextExpiry([lease({ expiresAt: NOW - 3 }), refresh()], NOW)).toBeNull();
+  });
+});
+
+describe('withConsumerErrors', () => {
+  const ready = { state: 'ready' as const, last_error: null };
+  it('leaves readiness alone while no consumer reports a failure', () => {
+    expect(withConsumerErrors(ready, [])).toEqual(ready);
+  });
+  it('turns ready into degraded with the reported error', () => {
+    const pool = err('VAULT_POOL_CHECK_FAILED');
+    expect(withConsumerErrors(ready, [pool])).toEqual({ state: 'degraded', last_error: pool });
+  });
+  it('shows the latest failure, own or reported, while degraded', () => {
+    const older = err('VAULT_POOL_CHECK_FAILED', 30);
+    const refreshing = { state: 'degraded' as const, last_error: err('VAULT_UNREACHABLE', 10) };
+    expect(withConsumerErrors(refreshing, [older]).last_error?.code).toBe('VAULT_UNREACHABLE');
+    const newer = err('VAULT_POOL_CHECK_FAILED', 1);
+    expect(withConsumerErrors(refreshing, [older, newer])).toEqual({ state: 'degraded', last_error: newer });
+  });
+  it('never hides an expiry: failed stays failed', () => {
+    const expired = { state: 'failed' as const, last_error: err('VAULT_LEASE_FAILED') };
+    expect(withConsumerErrors(expired, [err('VAULT_POOL_CHECK_FAILED', -5)])).toBe(expired);
   });
 });

@@ -1,4 +1,5 @@
 import type { DevState } from '../state';
+import { HttpError } from './errors';
 import type { TokenEntry } from '../token-store';
 
 export type Operation = 'read' | 'list' | 'create' | 'update' | 'delete' | 'patch';
@@ -15,15 +16,36 @@ export interface RequestContext {
   token: TokenEntry | undefined;
   /** The token as sent (`X-Vault-Token` or `Authorization: Bearer`). */
   rawToken: string | undefined;
+  /** Seconds from `X-Vault-Wrap-TTL`; 0 = answer unwrapped. */
+  wrapTtl: number;
   state: DevState;
 }
 
-/** Vault's method → logical operation mapping. */
+const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+/** Go's `strconv.ParseBool`; undefined for anything it rejects. */
+export function parseGoBool(value: string): boolean | undefined {
+  if (GO_TRUE.has(value)) return true;
+  if (GO_FALSE.has(value)) return false;
+  return undefined;
+}
+
+/**
+ * Vault's method → logical operation mapping (`http/logical.go`, buildLogicalRequestNoAuth): GET
+ * with a non-empty `list` query value parsed by `strconv.ParseBool` (a bad value → 400 with no
+ * message), `LIST`, POST/PUT → update, DELETE, PATCH; anything else → 405.
+ */
 export function operationFor(method: string, query: URLSearchParams): Operation | undefined {
   switch (method) {
     case 'GET':
-    case 'HEAD':
-      return query.get('list') === 'true' ? 'list' : 'read';
+    case 'HEAD': {
+      const raw = query.get('list');
+      if (raw === null || raw === '') return 'read';
+      const list = parseGoBool(raw);
+      if (list === undefined) throw new HttpError(400, []);
+      return list ? 'list' : 'read';
+    }
     case 'LIST':
       return 'list';
     case 'POST':

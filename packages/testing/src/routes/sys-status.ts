@@ -66,7 +66,35 @@ function health(ctx: RequestContext): Reply {
 
 function sealStatus(ctx: RequestContext): Reply {
   if (ctx.method !== 'GET') throw new HttpError(405, []);
+  return sealStatusReply(ctx.state);
+}
+
+/**
+ * `PUT sys/unseal` (http/sys_seal.go handleSysUnseal): `key` hex or base64, or `reset: true`; a
+ * wrong key is 400 `Unseal failed, invalid key` (vault/barrier.go ErrBarrierInvalidKey); the
+ * answer is the seal status. The dev server has one key share (threshold 1), like `vault server -dev`.
+ */
+function unseal(ctx: RequestContext): Reply {
+  if (ctx.method !== 'PUT' && ctx.method !== 'POST') throw new HttpError(405, []);
   const { state } = ctx;
+  const reset = ctx.body.reset === true;
+  const key = typeof ctx.body.key === 'string' ? ctx.body.key : '';
+  if (!reset && key === '')
+    throw new HttpError(400, ["'key' must be specified in request body as JSON, or 'reset' set to true"]);
+  if (reset || !state.sealed) return sealStatusReply(state);
+  const bytes = /^(?:[0-9a-fA-F]{2})+$/.test(key)
+    ? Buffer.from(key, 'hex')
+    : /^[A-Za-z0-9+/]*={0,2}$/.test(key) && key.length % 4 === 0
+      ? Buffer.from(key, 'base64')
+      : undefined;
+  if (!bytes) throw new HttpError(400, ["'key' must be a valid hex or base64 string"]);
+  if (!bytes.equals(Buffer.from(state.unsealKey, 'base64')))
+    throw new HttpError(400, ['Unseal failed, invalid key']);
+  state.sealed = false;
+  return sealStatusReply(state);
+}
+
+function sealStatusReply(state: DevState): Reply {
   const unsealed = state.initialized && !state.sealed;
   return {
     status: 200,
@@ -106,6 +134,8 @@ export function sysStatusRoute(ctx: RequestContext): Reply | undefined {
       return sealStatus(ctx);
     case 'sys/init':
       return init(ctx);
+    case 'sys/unseal':
+      return unseal(ctx);
     default:
       return undefined;
   }

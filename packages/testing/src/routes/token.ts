@@ -52,13 +52,34 @@ function renew(ctx: RequestContext, entry: TokenEntry): Reply {
   });
 }
 
-/** The other token's entry for `lookup`/`revoke`/`renew` by value (`token` in the body). */
-function target(ctx: RequestContext): TokenEntry {
-  const value = str(ctx.body, 'token');
-  if (!value) throw badRequest('missing token');
+/**
+ * vault/token_store.go: `lookup` without `token` looks up the caller; an unknown token is 403
+ * `bad token`. `renew` needs `token` (400 `missing token ID`); unknown or revoked → 400
+ * `token not found`. `revoke` needs `token`; an unknown or already revoked one is 204 (revokeCommon
+ * returns nothing when the lookup finds no entry).
+ */
+function lookupTarget(ctx: RequestContext): TokenEntry {
+  const value = str(ctx.body, 'token') ?? ctx.query.get('token') ?? undefined;
+  if (!value) return ctx.token!;
   const entry = ctx.state.tokens.get(value);
   if (!entry) throw new HttpError(403, ['bad token']);
   return entry;
+}
+
+function renewTarget(ctx: RequestContext): TokenEntry {
+  const value = str(ctx.body, 'token');
+  if (!value) throw badRequest('missing token ID');
+  const entry = ctx.state.tokens.get(value);
+  if (!entry) throw badRequest('token not found');
+  return entry;
+}
+
+function revokeByValue(ctx: RequestContext): Reply {
+  const value = str(ctx.body, 'token');
+  if (!value) throw badRequest('missing token ID');
+  const entry = ctx.state.tokens.get(value);
+  if (entry) ctx.state.tokens.revoke(entry.id);
+  return noContent();
 }
 
 /** `auth/token/*`: create, the self endpoints, and lookup/renew/revoke by value. */
@@ -82,13 +103,14 @@ export function tokenRoute(ctx: RequestContext): Reply {
       tokens.revoke(token.id);
       return noContent();
     case 'lookup':
-      return ok({ data: tokens.lookupData(target(ctx)), mount_type: 'token' });
+      if (!write && ctx.operation !== 'read') throw unsupportedOperation();
+      return ok({ data: tokens.lookupData(lookupTarget(ctx)), mount_type: 'token' });
     case 'renew':
-      return renew(ctx, target(ctx));
+      if (!write) throw unsupportedOperation();
+      return renew(ctx, renewTarget(ctx));
     case 'revoke':
       if (!write) throw unsupportedOperation();
-      tokens.revoke(target(ctx).id);
-      return noContent();
+      return revokeByValue(ctx);
     default:
       throw unsupportedPath();
   }
