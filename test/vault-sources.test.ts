@@ -10,7 +10,13 @@ import { VAULT_SOURCES } from './support/vault-sources';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** The core's and the cross-package tests (the dev server's own tests keep their sources inline). */
-const DIRS = ['packages/core/test', 'packages/nestjs/test', 'packages/fastify/test', 'test'];
+const DIRS = [
+  'packages/core/test',
+  'packages/nestjs/test',
+  'packages/fastify/test',
+  'packages/pg/test',
+  'test',
+];
 const CITE = /\/\/ vault: ([a-z0-9-]+(?:, [a-z0-9-]+)*)/g;
 
 function files(dir: string): string[] {

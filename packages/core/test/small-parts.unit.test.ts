@@ -187,7 +187,7 @@ describe('status', () => {
       vault_path: 'A',
       vault_role: null,
       state: 'loading' as const,
-      auth_method: 'token',
+      auth_method: 'token' as const,
       keys: 0,
       loaded_at: null,
       token_expires_at: null,
