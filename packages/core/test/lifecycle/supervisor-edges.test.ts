@@ -18,10 +18,11 @@ const LONG = { tokenTtl: 360_000, tokenMaxTtl: 3_600_000, leaseTtl: 0, leaseMaxT
 
 interface Setup extends Partial<FakeVaultOptions> {
   refreshMs?: number | null;
+  backoffBaseMs?: number;
   canRelogin?: boolean;
   random?: RandomSource;
-  /** Leases held at start: `true` issues one from the fake Vault. */
-  leases?: DynamicLease[] | true;
+  /** Leases held at start: `true` issues one from the fake Vault, a function issues its own. */
+  leases?: DynamicLease[] | true | ((vault: FakeVault) => DynamicLease[]);
 }
 
 function setup(o: Setup = {}) {
@@ -32,13 +33,18 @@ function setup(o: Setup = {}) {
   const states: (Derived & { at: number })[] = [];
   const sessions: AuthSession[] = [];
   const commits: string[] = [];
-  const leases = o.leases === true ? [vault.lease(SPEC)] : (o.leases ?? []);
+  const leases =
+    o.leases === true
+      ? [vault.lease(SPEC)]
+      : typeof o.leases === 'function'
+        ? o.leases(vault)
+        : (o.leases ?? []);
   const sup = new Supervisor(
     {
       clock,
       random: o.random ?? (() => 0.5),
       log: { debug: push, info: push, warn: push, error: push },
-      backoffBaseMs: SEC,
+      backoffBaseMs: o.backoffBaseMs ?? SEC,
       ops: vault.ops,
       canRelogin: o.canRelogin ?? true,
       refreshIntervalMs: o.refreshMs ?? null,
@@ -165,6 +171,7 @@ describe('readiness names what expired', () => {
     expect(s.states.map((x) => x.state)).toEqual(s.states.map(() => 'ready'));
     await s.clock.advance(365 * 86_400 * SEC);
     expect(s.calls()).toEqual([]);
+    expect(() => s.sup.stop()).not.toThrow();
     expect(s.clock.timers).toBe(0);
   });
 });
@@ -345,5 +352,126 @@ describe('stop()', () => {
     await s.clock.advance(40 * SEC);
     expect(s.sup.token).not.toBe(before);
     expect(s.sup.token).toMatch(/^hvs\.t\d+$/);
+  });
+});
+
+describe('re-login races and stops', () => {
+  it('a request refused after a re-login already happened uses the new token, without another login', async () => {
+    const s = setup({ refreshMs: 60 * SEC, leases: true, leaseTtl: 90, leaseMaxTtl: 900 });
+    s.vault.kvLatencyMs = 2 * SEC;
+    await s.clock.advance(59 * SEC);
+    s.vault.revokeTokens();
+    await s.clock.advance(5 * SEC);
+    // The slow read was sent with the old token; the lease renewal logged in meanwhile.
+    expect(s.calls()).toEqual([
+      'read-kv at 60000',
+      'renew-lease at 60000',
+      'login at 60000',
+      'renew-lease at 60000',
+      'read-kv at 62000',
+    ]);
+    expect(s.commits).toEqual(['kv at 64000']);
+  });
+
+  it('a second revocation later needs, and gets, a second login', async () => {
+    const s = setup({ refreshMs: 60 * SEC });
+    s.vault.revokeTokens();
+    await s.clock.advance(60 * SEC);
+    s.vault.revokeTokens();
+    await s.clock.advance(60 * SEC);
+    expect(s.vault.count('login')).toBe(2);
+    expect(s.commits).toEqual(['kv at 60000', 'kv at 120000']);
+    expect(s.last().state).toBe('ready');
+  });
+
+  it('the token from a re-login is watched: renewed at 2/3 of its TTL', async () => {
+    const s = setup({ refreshMs: 60 * SEC, tokenTtl: 3_600, tokenMaxTtl: 36_000 });
+    s.vault.revokeTokens();
+    await s.clock.advance(60 * SEC);
+    await s.clock.advance(2_400 * SEC);
+    expect(s.calls().filter((c) => c.startsWith('renew-self'))).toEqual(['renew-self at 2460000']);
+  });
+
+  it('stop() while a re-login is in flight: the new token is not watched, nothing follows', async () => {
+    const s = setup({ refreshMs: 60 * SEC, tokenTtl: 3_600, tokenMaxTtl: 36_000 });
+    s.vault.revokeTokens();
+    s.vault.loginLatencyMs = SEC;
+    await s.clock.advance(60_500);
+    s.sup.stop();
+    await s.clock.advance(10 * 3_600 * SEC);
+    expect(s.calls()).toEqual(['read-kv at 60000', 'login at 60000']);
+    expect(s.clock.timers).toBe(0);
+  });
+
+  it('stop() while a replacement login is in flight: nothing follows', async () => {
+    const s = setup({ tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
+    s.vault.loginLatencyMs = 2 * SEC;
+    await s.clock.advance(41 * SEC);
+    s.sup.stop();
+    await s.clock.advance(3_600 * SEC);
+    expect(s.calls()).toEqual(['login at 40000']);
+    expect(s.sessions).toHaveLength(1);
+  });
+
+  it('stop() while a lease-less path is being re-read: the answer is not applied', async () => {
+    const lease: DynamicLease = {
+      spec: SPEC,
+      leaseId: '',
+      duration: 0,
+      renewable: false,
+      expiresAt: 0,
+      values: { DB_USER: 'static' },
+      ttlSeconds: 60,
+    };
+    const s = setup({ leases: [lease], leaseless: { ttl: 60 } });
+    s.vault.readLatencyMs = 2 * SEC;
+    await s.clock.advance(61 * SEC);
+    s.sup.stop();
+    await s.clock.advance(10 * SEC);
+    expect(s.commits).toEqual([]);
+  });
+});
+
+describe('several things held at once', () => {
+  it('two dynamic paths are watched apart: each lease renewed on its own schedule', async () => {
+    const other = { path: 'aws/creds/app' };
+    const s = setup({
+      leases: (vault) => [vault.lease(SPEC), vault.lease(other)],
+      leaseTtl: 90,
+      leaseMaxTtl: 900,
+    });
+    await s.clock.advance(60 * SEC);
+    expect(s.calls()).toEqual(['renew-lease at 60000', 'renew-lease at 60000']);
+  });
+
+  it('a leased path that comes back lease-less stops expiring: still ready after the old expiry', async () => {
+    const s = setup({ leases: true, leaseTtl: 90, leaseMaxTtl: 900, leaseRenewable: false });
+    (s.vault as unknown as { o: FakeVaultOptions }).o.leaseless = { ttl: 600 };
+    await s.clock.advance(120 * SEC);
+    expect(s.calls()).toEqual([
+      'read-dynamic at 60000',
+      expect.stringMatching(/^revoke database\/creds\/app\/l\d+ at 70000$/),
+    ]);
+    expect(s.last()).toMatchObject({ state: 'ready', last_error: null });
+  });
+
+  it('the backoff of a lease-less re-read starts from the host’s base when it is above the floor', async () => {
+    const lease: DynamicLease = {
+      spec: SPEC,
+      leaseId: '',
+      duration: 0,
+      renewable: false,
+      expiresAt: 0,
+      values: {},
+      ttlSeconds: 60,
+    };
+    const s = setup({ leases: [lease], leaseless: { ttl: 60 }, backoffBaseMs: 5 * SEC });
+    s.vault.down = true;
+    await s.clock.advance(60 * SEC);
+    // 5 s × (0.5 + 0.5 / 2) = 3.75 s.
+    expect(s.logs).toEqual([
+      're-read of database/creds/app failed (UNKNOWN); last good secrets kept, retrying in 4 s',
+    ]);
+    expect(s.clock.nextIn()).toBe(3_750);
   });
 });

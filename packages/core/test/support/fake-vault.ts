@@ -148,10 +148,11 @@ export class FakeVault {
     },
     readKv: async (token) => {
       this.record('read-kv');
-      if (!this.live(this.tokens.get(token))) throw new Refused(403);
+      // The answer is decided when it is sent: a token revoked meanwhile makes a slow read fail.
       if (this.kvLatencyMs > 0) {
         await new Promise<void>((resolve) => this.clock.setTimer(this.kvLatencyMs, resolve));
       }
+      if (!this.live(this.tokens.get(token))) throw new Refused(403);
       return { ...this.kv };
     },
     readDynamic: async (token, spec) => {
