@@ -1,9 +1,12 @@
 // Prints Stryker's JSON report (reports/mutation/mutation.json) as the Markdown table docs/testing.md
 // carries: per file and per group, the score over all mutants and over the covered ones.
-//   node scripts/mutation-summary.mjs [report.json]
+//   node scripts/mutation-summary.mjs [report.json ...]
+// With several reports (a full run, then scoped runs), a file's latest report wins.
 import { readFileSync } from 'node:fs';
 
-const report = JSON.parse(readFileSync(process.argv[2] ?? 'reports/mutation/mutation.json', 'utf8'));
+const paths = process.argv.length > 2 ? process.argv.slice(2) : ['reports/mutation/mutation.json'];
+const report = { files: {} };
+for (const path of paths) Object.assign(report.files, JSON.parse(readFileSync(path, 'utf8')).files);
 const DETECTED = new Set(['Killed', 'Timeout']);
 const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
