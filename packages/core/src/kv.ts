@@ -10,7 +10,7 @@ export interface KvSecret {
   data: Record<string, unknown>;
   /** KV v2 version read; null for v1. */
   version: number | null;
-  /** Present for KV v1 mounts and dynamic engines; seam for lease renewal (issue 6). */
+  /** Present for KV v1 mounts and dynamic engines; kept for the lease it may carry. */
   leaseId: string | null;
   leaseDuration: number;
   renewable: boolean;

@@ -486,6 +486,9 @@ export class VaultSecretManager {
         refreshIntervalMs: lifecycle.refreshIntervalMs,
         ops: {
           login: () => ops.login(policy()),
+          ...(options.authMethod === 'token'
+            ? { lookupToken: (token: string) => ops.lookupSelf(token, policy()) }
+            : {}),
           renewToken: (token, increment) => ops.renewSelf(token, increment, policy()),
           readKv: async (token) => this.convertKv(await ops.readKvAll(token, kvVersion, policy())),
           readDynamic: (token, spec) => ops.readDynamic(token, spec, policy()),

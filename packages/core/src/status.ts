@@ -1,5 +1,5 @@
 /**
- * The status store: a BehaviorSubject of the DESIGN.md shape. Every read is a fresh plain object
+ * The status store: a BehaviorSubject of the documented status shape (docs/architecture.md). Every read is a fresh plain object
  * built in the documented key order (the first five are the reference service's).
  */
 import { BehaviorSubject, type Observable } from 'rxjs';

@@ -190,6 +190,19 @@ describe('token renewal', () => {
   });
 });
 
+describe('a token handed in (token auth)', () => {
+  it('is looked up once after start-up and renewed with renew-self, never replaced by a login', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'], ttl: 2, renewable: true });
+    const m = new VaultSecretManager(h.options({ authMethod: 'token', token, refreshInterval: 30 }));
+    await m.initialize();
+    await until(() => paths().some((p) => /renew-self 200$/.test(p)), 3_000, 'renew-self');
+    expect(paths().filter((p) => p.includes('lookup-self'))).toEqual(['GET /v1/auth/token/lookup-self 200']);
+    expect(paths().filter((p) => p.endsWith('/login'))).toEqual([]);
+    expect(m.getStatus().state).toBe('ready');
+    await m.close();
+  });
+});
+
 describe('dynamic secrets', () => {
   it('reads dynamic secrets beside the KV paths, not after them', async () => {
     withDatabase(60, 120);

@@ -1,6 +1,6 @@
 /**
  * The seam for the database engine stand-in. The default does nothing, so creds are issued without
- * a real database role; a PostgreSQL backend (issue 6) creates and drops real roles.
+ * a real database role; a PostgreSQL backend creates and drops real roles.
  */
 export interface DatabaseBackend {
   createUser(username: string, password: string, expiresAt: Date): Promise<void>;

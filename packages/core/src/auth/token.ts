@@ -1,6 +1,6 @@
 /**
  * Token auth (VAULT_TOKEN; the docker-compose dev-mode setup). No round trip: the token is used as
- * is and its TTL is unknown until a renewal or lookup (issue 6) asks.
+ * is; its TTL is unknown until asked (the lifecycle looks it up once after start-up).
  */
 import type { AuthMethod } from './types';
 

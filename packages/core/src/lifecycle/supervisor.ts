@@ -25,6 +25,8 @@ export const MIN_STATIC_REREAD_MS = 10_000;
 /** Vault calls the supervisor needs, each one attempt, rejecting with an error that may carry `status`. */
 export interface SupervisorOps {
   login(): Promise<AuthSession>;
+  /** The TTL of a token handed to us, unknown until asked; undefined when there is no such token. */
+  lookupToken?(token: string): Promise<AuthSession>;
   renewToken(token: string, incrementSeconds: number): Promise<AuthSession>;
   /** Reads and converts every KV path. */
   readKv(token: string): Promise<Record<string, string>>;
@@ -74,6 +76,7 @@ export class Supervisor {
 
   start(leases: DynamicLease[]): void {
     this.watchToken(this.session);
+    if (this.session.leaseDuration <= 0 && this.host.ops.lookupToken) void this.learnTokenLifetime();
     if (this.host.refreshIntervalMs !== null) this.watchRefresh(this.host.refreshIntervalMs);
     for (const lease of leases) this.watchLease(lease);
     this.derive();
@@ -167,12 +170,37 @@ export class Supervisor {
             this.set('token', { expiresAt: lifetime.expiresAt, error: null });
           },
           failing: (error, wait) => this.fail('token', 'token renewal', error, wait),
-          done: (reason) => this.relogin(reason),
+          done: (reason) => (this.host.canRelogin ? this.relogin(reason) : this.cannotReplaceToken(reason)),
         },
       },
     );
     this.replace('token', watcher);
     watcher.start();
+  }
+
+  /**
+   * A token handed to us comes without its TTL: ask once, and watch it like ours if it expires.
+   * A failed lookup only means it is not renewed (a 403 later shows in the steps that use it).
+   */
+  private async learnTokenLifetime(): Promise<void> {
+    const token = this.session.token;
+    try {
+      const looked = await (this.host.ops.lookupToken as (t: string) => Promise<AuthSession>)(token);
+      if (!this.stopped && this.session.token === token && looked.leaseDuration > 0) this.watchToken(looked);
+    } catch (error) {
+      this.host.log.warn(
+        `could not look up the token's TTL (${toLastError(error).code}); it will not be renewed`,
+      );
+    }
+  }
+
+  /** A token handed to us cannot be replaced by a login: it stays held until its expiry shows. */
+  private cannotReplaceToken(reason: DoneReason): void {
+    const held = this.held.get('token');
+    const until = held?.expiresAt ? new Date(held.expiresAt).toISOString() : 'its expiry';
+    this.host.log.warn(
+      `the token handed in (VAULT_TOKEN) cannot be renewed further (${reason}); it stops working at ${until}: provide a new one`,
+    );
   }
 
   private relogin(reason: DoneReason | 'denied'): void {

@@ -32,6 +32,8 @@ export interface VaultOps {
   readDynamic(token: string, spec: DynamicSecretSpec, policy: RetryPolicy): Promise<DynamicLease>;
   renewSelf(token: string, incrementSeconds: number, policy: RetryPolicy): Promise<AuthSession>;
   revokeSelf(token: string, policy: RetryPolicy): Promise<void>;
+  /** What Vault says of a token handed to us (token auth): its remaining TTL and renewability. */
+  lookupSelf(token: string, policy: RetryPolicy): Promise<AuthSession>;
   renewLease(token: string, leaseId: string, incrementSeconds: number, policy: RetryPolicy): Promise<number>;
   revokeLease(token: string, leaseId: string, policy: RetryPolicy): Promise<void>;
 }
@@ -139,6 +141,19 @@ export function createVaultOps(
         token,
         leaseDuration: lease,
         renewable: body?.auth?.renewable === true,
+        obtainedAt: now(),
+      };
+    },
+
+    async lookupSelf(token, policy) {
+      const body = (await step(policy, { phase: 'login' }, (ro) =>
+        http.client.read('auth/token/lookup-self', withToken(token, ro)),
+      )) as { data?: { ttl?: unknown; renewable?: unknown } } | null;
+      const ttl = body?.data?.ttl;
+      return {
+        token,
+        leaseDuration: typeof ttl === 'number' && ttl > 0 ? ttl : 0,
+        renewable: body?.data?.renewable === true,
         obtainedAt: now(),
       };
     },

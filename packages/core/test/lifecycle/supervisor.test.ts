@@ -38,6 +38,8 @@ function world(
     random?: RandomSource;
     required?: string[];
     onRotation?: (handover: Handover | null) => void;
+    /** A token handed in (token auth): no login, its TTL unknown until looked up. */
+    tokenAuth?: boolean;
   },
 ): World {
   const clock = new FakeClock();
@@ -53,8 +55,8 @@ function world(
       random: o.random ?? (() => 0.5),
       log: createLogger(false),
       backoffBaseMs: SEC,
-      ops: vault.ops,
-      canRelogin: true,
+      ops: o.tokenAuth ? vault.ops : { ...vault.ops, lookupToken: undefined },
+      canRelogin: !o.tokenAuth,
       refreshIntervalMs: o.refreshMs ?? null,
       commitKv: (kv) => {
         const missing = (o.required ?? []).filter((k) => !(k in kv));
@@ -74,7 +76,7 @@ function world(
           states.push({ state: d.state, code: d.last_error?.code ?? null, at: clock.now() });
       },
     },
-    vault.session(),
+    o.tokenAuth ? { ...vault.session(), leaseDuration: 0, renewable: false } : vault.session(),
   );
   sup.start(leases);
   return {
@@ -330,5 +332,37 @@ describe('rotation hand-over', () => {
     expect(held).toHaveLength(2);
     expect(held).toContain(first);
     expect(w.clock.timers).toBe(0);
+  });
+});
+
+describe('a token handed in (token auth)', () => {
+  it('is looked up once, then renewed like ours', async () => {
+    const w = world({
+      tokenTtl: 3600,
+      tokenMaxTtl: 10 * 3600,
+      leaseTtl: 0,
+      leaseMaxTtl: 0,
+      tokenAuth: true,
+      refreshMs: HOUR,
+    });
+    await w.clock.advance(3 * HOUR);
+    expect(w.vault.count('lookup-self')).toBe(1);
+    expect(w.vault.count('renew-self')).toBeGreaterThanOrEqual(3);
+    expect(w.vault.count('login')).toBe(0);
+    expect(w.state()).toBe('ready');
+  });
+
+  it('is never replaced by a login: at its max TTL readiness goes down with VAULT_TOKEN_EXPIRED', async () => {
+    const w = world({
+      tokenTtl: 3600,
+      tokenMaxTtl: 2 * 3600,
+      leaseTtl: 0,
+      leaseMaxTtl: 0,
+      tokenAuth: true,
+      refreshMs: HOUR,
+    });
+    await w.clock.advance(3 * HOUR);
+    expect(w.vault.count('login')).toBe(0);
+    expect(w.states.at(-1)).toMatchObject({ state: 'failed', code: 'VAULT_TOKEN_EXPIRED' });
   });
 });

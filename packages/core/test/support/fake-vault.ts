@@ -139,6 +139,18 @@ export class FakeVault {
       }
       return this.session();
     },
+    lookupToken: async (token) => {
+      this.record('lookup-self');
+      const t = this.tokens.get(token);
+      if (!this.live(t)) throw new Refused(403);
+      const ttl = Number.isFinite(t.expiresAt) ? Math.round((t.expiresAt - this.clock.now()) / 1000) : 0;
+      return {
+        token,
+        leaseDuration: ttl,
+        renewable: this.o.tokenRenewable !== false,
+        obtainedAt: this.clock.now(),
+      };
+    },
     renewToken: async (token, increment) => {
       this.record('renew-self');
       const t = this.tokens.get(token);
