@@ -166,11 +166,12 @@ describe('readiness names what expired', () => {
     });
   });
 
-  it('a token without expiry (TTL 0) is ready for good and sets no timer', async () => {
+  it('a token without expiry (TTL 0) is looked up once, then ready for good with no timer', async () => {
     const s = setup({ tokenTtl: 0, tokenMaxTtl: 0 });
     expect(s.states.map((x) => x.state)).toEqual(s.states.map(() => 'ready'));
     await s.clock.advance(365 * 86_400 * SEC);
-    expect(s.calls()).toEqual([]);
+    expect(s.calls()).toEqual(['lookup-self at 0']);
+    expect(s.clock.timers).toBe(0);
     expect(() => s.sup.stop()).not.toThrow();
     expect(s.clock.timers).toBe(0);
   });
