@@ -21,6 +21,10 @@ interface Setup extends Partial<FakeVaultOptions> {
   backoffBaseMs?: number;
   canRelogin?: boolean;
   random?: RandomSource;
+  /** A token handed in (VAULT_TOKEN): its TTL unknown at start, no re-login. */
+  handedIn?: boolean;
+  /** Vault down when the supervisor starts. */
+  downAtStart?: boolean;
   /** Leases held at start: `true` issues one from the fake Vault, a function issues its own. */
   leases?: DynamicLease[] | true | ((vault: FakeVault) => DynamicLease[]);
 }
@@ -46,7 +50,7 @@ function setup(o: Setup = {}) {
       log: { debug: push, info: push, warn: push, error: push },
       backoffBaseMs: o.backoffBaseMs ?? SEC,
       ops: vault.ops,
-      canRelogin: o.canRelogin ?? true,
+      canRelogin: o.canRelogin ?? !o.handedIn,
       refreshIntervalMs: o.refreshMs ?? null,
       commitKv: () => void commits.push(`kv at ${clock.now() - t0}`),
       commitDynamic: (lease) =>
@@ -54,9 +58,10 @@ function setup(o: Setup = {}) {
       session: (s) => void sessions.push(s),
       readiness: (d) => void states.push({ ...d, at: clock.now() - t0 }),
     },
-    vault.session(),
+    o.handedIn ? { ...vault.session(), leaseDuration: 0 } : vault.session(),
   );
   const t0 = clock.now();
+  vault.down = o.downAtStart ?? false;
   sup.start(leases);
   /** Calls as `op at <ms since start>`. */
   const calls = () => vault.calls.map((c) => `${c.op} at ${c.at - t0}`);
@@ -474,5 +479,31 @@ describe('several things held at once', () => {
       're-read of database/creds/app failed (UNKNOWN); last good secrets kept, retrying in 4 s',
     ]);
     expect(s.clock.nextIn()).toBe(3_750);
+  });
+});
+
+describe('a token handed in (VAULT_TOKEN)', () => {
+  it('its TTL is looked up once, then it is renewed like ours', async () => {
+    const s = setup({ handedIn: true, tokenTtl: 3_600, tokenMaxTtl: 36_000 });
+    await s.clock.advance(2_400 * SEC);
+    expect(s.calls()).toEqual(['lookup-self at 0', 'renew-self at 2400000']);
+  });
+
+  it('one that cannot be renewed is never replaced by a login: a warning names when it stops', async () => {
+    const s = setup({ handedIn: true, tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
+    await s.clock.advance(50 * SEC);
+    expect(s.calls()).toEqual(['lookup-self at 0']);
+    expect(s.logs).toEqual([
+      `the token handed in (VAULT_TOKEN) cannot be renewed further (not-renewable); it stops working at ${new Date(s.t0 + 60 * SEC).toISOString()}: provide a new one`,
+    ]);
+    await s.clock.advance(10 * SEC);
+    expect(s.last()).toMatchObject({ state: 'failed', last_error: { code: 'VAULT_TOKEN_EXPIRED' } });
+  });
+
+  it('a failed lookup is said once and leaves it unwatched', async () => {
+    const s = setup({ handedIn: true, tokenTtl: 3_600, tokenMaxTtl: 36_000, downAtStart: true });
+    await s.clock.advance(3_000 * SEC);
+    expect(s.calls()).toEqual(['lookup-self at 0']);
+    expect(s.logs).toEqual(["could not look up the token's TTL (UNKNOWN); it will not be renewed"]);
   });
 });

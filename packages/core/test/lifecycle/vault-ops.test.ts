@@ -73,6 +73,41 @@ describe('login', () => {
   });
 });
 
+describe('the token each call sends', () => {
+  it('is the one passed, not the one node-vault keeps from the login', async () => {
+    await ops.login(policy());
+    // A live token whose policies reach nothing: each call made with it must be refused.
+    const other = h.server.createToken({ policies: ['default'] });
+    // vault: permission-denied
+    await expect(ops.readKvAll(other, 2, policy())).rejects.toMatchObject({ code: 'VAULT_ACCESS_DENIED' });
+    await expect(ops.readDynamic(other, SPEC, policy())).rejects.toMatchObject({
+      code: 'VAULT_ACCESS_DENIED',
+    });
+    // vault: token-lookup-self
+    expect(await ops.lookupSelf(other, policy())).toMatchObject({ token: other, obtainedAt: NOW });
+  });
+});
+
+describe('lookupSelf', () => {
+  it('the TTL and renewability Vault reports for the token', async () => {
+    const token = h.server.createToken({ policies: ['default'], ttl: 600 });
+    const looked = await ops.lookupSelf(token, policy());
+    expect(looked.leaseDuration).toBeGreaterThan(590);
+    expect(looked.leaseDuration).toBeLessThanOrEqual(600);
+    expect(looked.renewable).toBe(true);
+  });
+
+  it.each([
+    [{ data: { ttl: 0, renewable: true } }, { leaseDuration: 0, renewable: true }],
+    [{ data: { ttl: -1 } }, { leaseDuration: 0, renewable: false }],
+    [{ data: { ttl: '60', renewable: 'true' } }, { leaseDuration: 0, renewable: false }],
+    [{}, { leaseDuration: 0, renewable: false }],
+  ])('%j → %j', async (body, expected) => {
+    answer('/v1/auth/token/lookup-self', body);
+    expect(await ops.lookupSelf('t', policy())).toEqual({ token: 't', obtainedAt: NOW, ...expected });
+  });
+});
+
 describe('readKvAll', () => {
   it('reads every path beside the others and returns them in the configured order', async () => {
     const { token } = await ops.login(policy());
