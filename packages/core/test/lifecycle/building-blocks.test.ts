@@ -74,6 +74,17 @@ describe('rotation hand-over', () => {
     expect(log).toEqual(['revoke at 11000', 'settled at 11000']);
   });
 
+  it('retained just after arm(): the grace does not revoke it; the release does', async () => {
+    const { clock, log, h } = handover(60 * SEC);
+    h.arm();
+    const release = h.retain();
+    await clock.advance(UNRETAINED_GRACE_MS);
+    expect(log).toEqual([]);
+    await clock.advance(10 * SEC);
+    release();
+    expect(log).toEqual(['revoke at 20000', 'settled at 20000']);
+  });
+
   it('a holder that never releases: settled at the expiry without revoking (Vault drops it)', async () => {
     const { clock, log, h } = handover(30 * SEC);
     h.retain();

@@ -127,6 +127,7 @@ describe('LifetimeWatcher edges', () => {
   function watch(renew: (ms: number) => Promise<number>, ttlMs = 60_000) {
     const clock = new FakeClock();
     const done: DoneReason[] = [];
+    const failing: number[] = [];
     const renewed: number[] = [];
     const asked: number[] = [];
     const w = new LifetimeWatcher(
@@ -142,12 +143,12 @@ describe('LifetimeWatcher edges', () => {
         isPermanent: () => false,
         listener: {
           renewed: (l) => renewed.push(l.expiresAt - clock.now()),
-          failing: () => undefined,
+          failing: (_e, wait) => failing.push(wait),
           done: (r) => done.push(r),
         },
       },
     );
-    return { clock, w, done, renewed, asked };
+    return { clock, w, done, renewed, asked, failing };
   }
 
   it('a renewal granting more than asked asks for the larger lifetime next time', async () => {
@@ -195,5 +196,6 @@ describe('LifetimeWatcher edges', () => {
     await t.clock.advance(600_000);
     expect(t.asked).toHaveLength(1);
     expect(t.done).toEqual([]);
+    expect(t.failing).toEqual([]);
   });
 });

@@ -43,7 +43,9 @@ describe('revokeToken', () => {
   });
 
   it('is a strict boolean, naming the variable', () => {
-    expect(refused({ VAULT_REVOKE_TOKEN: 'maybe' }).setting).toBe('VAULT_REVOKE_TOKEN');
+    const e = refused({ VAULT_REVOKE_TOKEN: 'maybe' });
+    expect(e.setting).toBe('VAULT_REVOKE_TOKEN');
+    expect(e.message).toBe('VAULT_REVOKE_TOKEN (option `revokeToken`) must be true or false (got "maybe")');
   });
 });
 
@@ -72,6 +74,9 @@ describe('dynamic', () => {
     ).toEqual([{ path: 'database/creds/app', keys: { username: 'DB_USER' } }]);
     expect(lifecycle({}, { dynamic: [{ path: 'aws/creds/x' }] }).dynamic).toEqual([{ path: 'aws/creds/x' }]);
     expect(lifecycle({ VAULT_DYNAMIC: '[]' }).dynamic).toEqual([]);
+    expect(lifecycle({ VAULT_DYNAMIC: '[{"path":"//db/creds/app//"}]' }).dynamic).toEqual([
+      { path: 'db/creds/app' },
+    ]);
   });
 
   it.each([
@@ -88,6 +93,11 @@ describe('dynamic', () => {
     ['keys null', '[{"path":"db/creds/a","keys":null}]', /"keys" of db\/creds\/a must map/],
     ['a key name that is empty', '[{"path":"db/creds/a","keys":{"username":""}}]', /must map field names/],
     ['a key name that is not text', '[{"path":"db/creds/a","keys":{"username":7}}]', /must map field names/],
+    [
+      'one good key name beside an empty one',
+      '[{"path":"db/creds/a","keys":{"username":"DB_USER","password":""}}]',
+      /must map field names/,
+    ],
   ])('%s is refused, naming VAULT_DYNAMIC and the option', (_why, value, message) => {
     const e = refused({ VAULT_DYNAMIC: value });
     expect(e.code).toBe('VAULT_CONFIG_INVALID');
