@@ -304,6 +304,64 @@ describe('defaults and normalisation', () => {
   });
 });
 
+describe('each accepted spelling', () => {
+  const opt = (env: Record<string, string>, extra: VaultOptions = {}) =>
+    resolveOptions({ env: { ...ENV, ...env }, ...extra });
+
+  it('KV version, key transform, health body as text from the env', () => {
+    expect(opt({ VAULT_KV_VERSION: '2' }).kvVersion).toBe(2);
+    expect(opt({ VAULT_KV_VERSION: '1' }).kvVersion).toBe(1);
+    expect(opt({}, { kvVersion: 1 }).kvVersion).toBe(1);
+    expect(opt({ VAULT_KEY_TRANSFORM: 'upper' }).keyTransform).toBe('upper');
+    expect(opt({ VAULT_KEY_TRANSFORM: 'none' }).keyTransform).toBe('none');
+    const fn = (k: string) => k;
+    expect(opt({}, { keyTransform: fn }).keyTransform).toBe(fn);
+    expect(opt({ VAULT_HEALTH_BODY: 'minimal' }).healthBody).toBe('minimal');
+    expect(opt({ VAULT_HEALTH_BODY: 'full' }).healthBody).toBe('full');
+  });
+
+  it('credentials from the env, trimmed; AppRole selected by a role id', () => {
+    const o = opt({ VAULT_ROLE: '', VAULT_ROLE_ID: ' role-1 ', VAULT_SECRET_ID: ' secret-1 ' });
+    expect(o).toMatchObject({ authMethod: 'approle', roleId: 'role-1', secretId: 'secret-1' });
+    expect(opt({ VAULT_ROLE: '', VAULT_TOKEN: ' tok-123 ' }, {}).token).toBe('tok-123');
+    expect(opt({}, { token: ' tok-456 ', authMethod: 'token' }).token).toBe('tok-456');
+    expect(refusal({ VAULT_ROLE: '' }, { secretId: '  ', roleId: 'r' }).message).toBe(
+      'VAULT_SECRET_ID (option `secretId`) must be a non-empty string',
+    );
+  });
+
+  it('retry delay 0 means at once, from the env or in code; other delays are durations', () => {
+    expect(opt({ VAULT_RETRY_DELAY: '0' }).retryDelayMs).toBe(0);
+    expect(opt({}, { retryDelay: 0 }).retryDelayMs).toBe(0);
+    expect(opt({ VAULT_RETRY_DELAY: '250ms' }).retryDelayMs).toBe(250);
+    expect(refusal({ VAULT_RETRY_DELAY: '11m' }).message).toBe(
+      'VAULT_RETRY_DELAY (option `retryDelay`) must be at most 10m (got "11m")',
+    );
+    expect(refusal({ VAULT_STARTUP_TIMEOUT: '2d' }).message).toBe(
+      'VAULT_STARTUP_TIMEOUT (option `startupTimeout`) must be at most 1d (got "2d")',
+    );
+  });
+
+  it('inject and override accept false; required accepts names and refuses the rest', () => {
+    expect(opt({}, { inject: false, override: false })).toMatchObject({ inject: false, override: false });
+    expect(opt({}, { required: ['A', 'B'] }).required).toEqual(['A', 'B']);
+    expect(refusal({}, { required: ['A', 5 as unknown as string] }).setting).toBe('required');
+    expect(refusal({}, { required: [''] }).code).toBe('VAULT_CONFIG_INVALID');
+    expect(refusal({}, { allowKeys: ['A', 2] as unknown as string[] }).setting).toBe('VAULT_ALLOW_KEYS');
+  });
+
+  it('a proxy without a scheme is read as http://; a kubernetes mount is required for kubernetes auth', () => {
+    expect(() => opt({ HTTPS_PROXY: 'proxy.internal:3128' })).not.toThrow();
+    expect(refusal({ VAULT_K8S_AUTH_MOUNT_POINT: '' }).message).toBe(
+      'VAULT_K8S_AUTH_MOUNT_POINT (option `k8sAuthMountPoint`) is required for kubernetes auth (e.g. kubernetes-dev-myapp)',
+    );
+    expect(refusal({ VAULT_ADDR: 'x http://vault' }).message).toContain(
+      'must start with http:// or https://',
+    );
+    expect(opt({ VAULT_PATH: '//A//' }, {}).paths).toEqual(['A']);
+  });
+});
+
 describe('parseStrictBoolean: Go strconv.ParseBool', () => {
   it.each(['1', 't', 'T', 'true', 'TRUE', 'True', true])('%j is true', (v) => {
     expect(parseStrictBoolean(v, 'X', 'x')).toBe(true);
