@@ -35,6 +35,7 @@ export default defineConfig({
       'packages/core/test/values.test.ts',
       'packages/core/test/scrub.integration.test.ts',
       // The dev server's policy, JWT and token code: its unit tables and its fast HTTP tests.
+      'packages/testing/test/*.unit.test.ts',
       'packages/testing/test/acl-priority.test.ts',
       'packages/testing/test/jwt-claims.test.ts',
       'packages/testing/test/policy-grammar.test.ts',
