@@ -6,6 +6,17 @@ export const median = (xs) => {
 };
 export const round = (x, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Median, min and max of samples, rounded. */
+export const spread = (xs) => ({
+  median: round(median(xs)),
+  min: round(Math.min(...xs)),
+  max: round(Math.max(...xs)),
+  runs: xs.length,
+});
+
+/** `52.1 (49.8–57.0)`: median and range. */
+export const showSpread = (s) => (s ? `${s.median} (${s.min}–${s.max})` : 'not run');
+
 export function printTable(title, rows) {
   const cols = Object.keys(rows[0] ?? {});
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c]).length)));

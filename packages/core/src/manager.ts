@@ -5,11 +5,12 @@
  * succeeded, and a failed or cancelled start-up gives back every lease and token it obtained.
  */
 import { setMaxListeners } from 'node:events';
-import { Subject, type Observable } from 'rxjs';
+import type { Observable, Subject } from 'rxjs';
 import { createAuthMethod, type AuthSession } from './auth';
 import { VaultConfigurationError, VaultSecretError, type VaultError } from './errors';
 import type { FailureContext } from './error-mapping';
 import { healthBody } from './health-body';
+import { rxjs } from './lazy';
 import { createVaultHttpClient, type VaultHttpClient } from './http-client';
 import { tooLargeWarning } from './inject';
 import { detectKvVersion, type KvSecret } from './kv';
@@ -24,11 +25,20 @@ import { vaultCall } from './vault-call';
 import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import { withConsumerErrors, type Derived } from './lifecycle/readiness';
 import type { Handover } from './lifecycle/rotation-handover';
-import { Supervisor } from './lifecycle/supervisor';
+import type { Supervisor } from './lifecycle/supervisor';
 import { Backoff } from './lifecycle/timing';
 import { createVaultOps, type DynamicLease, type VaultOps } from './lifecycle/vault-ops';
 
 export type { SecretsRecord } from './secret-state';
+
+type SupervisorClass = typeof Supervisor;
+
+/** The watchers' code, loaded only by a manager with refresh or dynamic secrets. */
+function supervisorFor(options: ResolvedOptions): Promise<SupervisorClass> | undefined {
+  const { lifecycle } = options;
+  if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) return undefined;
+  return import('./lifecycle/supervisor').then((m) => m.Supervisor);
+}
 
 /** One attempt bounded by the request timeout: background steps retry with their own backoff. */
 export function singleAttemptPolicy(timeoutMs: number): RetryPolicy {
@@ -47,19 +57,52 @@ const closedError = () =>
     'the manager was closed before its secrets were loaded: nothing was injected (create a new VaultSecretManager to load again)',
   );
 
+/** A hot stream created on first read (rxjs loads then); events before that had no subscriber anyway. */
+class LazyEvents<T> {
+  private subject: Subject<T> | undefined;
+  private observable: Observable<T> | undefined;
+  private completed = false;
+
+  get stream(): Observable<T> {
+    if (!this.observable) {
+      this.subject = new (rxjs().Subject)<T>();
+      if (this.completed) this.subject.complete();
+      this.observable = this.subject.asObservable();
+    }
+    return this.observable;
+  }
+
+  next(event: T): void {
+    this.subject?.next(event);
+  }
+
+  complete(): void {
+    this.completed = true;
+    this.subject?.complete();
+  }
+}
+
 export class VaultSecretManager {
   /** Live status; replays the current value to new subscribers. */
-  readonly status$: Observable<VaultStatus>;
+  get status$(): Observable<VaultStatus> {
+    return this.store.status$;
+  }
+
   /** Names of keys changed by a refresh, a rotation, or a load that succeeded in the background. */
-  readonly changes$: Observable<SecretChangeEvent>;
+  get changes$(): Observable<SecretChangeEvent> {
+    return this.changesSubject.stream;
+  }
+
   /** New credentials of a dynamic secret, with their values, so the app can swap its pool. */
-  readonly rotations$: Observable<SecretRotationEvent>;
+  get rotations$(): Observable<SecretRotationEvent> {
+    return this.rotationsSubject.stream;
+  }
 
   protected readonly options: ResolvedOptions | undefined;
   protected readonly log: CoreLogger;
   protected readonly store: StatusStore;
-  private readonly changesSubject = new Subject<SecretChangeEvent>();
-  private readonly rotationsSubject = new Subject<SecretRotationEvent>();
+  private readonly changesSubject = new LazyEvents<SecretChangeEvent>();
+  private readonly rotationsSubject = new LazyEvents<SecretRotationEvent>();
   private readonly clock: Clock;
   private readonly random: RandomSource;
   private readonly configError: VaultError | undefined;
@@ -111,9 +154,6 @@ export class VaultSecretManager {
       token_expires_at: null,
       last_error: null,
     });
-    this.status$ = this.store.status$;
-    this.changes$ = this.changesSubject.asObservable();
-    this.rotations$ = this.rotationsSubject.asObservable();
   }
 
   /** Loads once; later calls return the same promise. Rejects with a VaultError subclass. */
@@ -174,6 +214,11 @@ export class VaultSecretManager {
   /** What health routes and indicators serve: the status, or `{ state }` with VAULT_HEALTH_BODY=minimal. */
   getHealthBody(): VaultStatus | Pick<VaultStatus, 'state'> {
     return healthBody(this.getStatus(), this.options?.healthBody ?? 'full');
+  }
+
+  /** getHealthBody() as JSON text, serialized once per status change (health routes send it as is). */
+  getHealthJson(): string {
+    return this.store.json(this.options?.healthBody ?? 'full');
   }
 
   /**
@@ -303,6 +348,8 @@ export class VaultSecretManager {
     this.ops = ops;
     const obtained: DynamicLease[] = [];
     let session: AuthSession | undefined;
+    // Loads during the login's round trip, so it costs no time of its own.
+    const supervisorClass = supervisorFor(options);
     try {
       session = await ops.login(policy);
       this.session = session;
@@ -333,12 +380,23 @@ export class VaultSecretManager {
         ),
       ]);
       if (firstFailure) throw firstFailure.error;
+      const SupervisorImpl = await supervisorClass;
       this.throwIfClosed();
       const kvSecrets = (reads as PromiseFulfilledResult<KvSecret[]>).value;
       const dynamic = (leases as PromiseFulfilledResult<PromiseFulfilledResult<DynamicLease>[]>).value.map(
         (r) => r.value,
       );
-      return this.commitLoad(options, ops, kvVersion, kvSecrets, dynamic, session, started, auth.name);
+      return this.commitLoad(
+        options,
+        ops,
+        kvVersion,
+        kvSecrets,
+        dynamic,
+        session,
+        started,
+        auth.name,
+        SupervisorImpl,
+      );
     } catch (error) {
       await this.giveBack(ops, session, obtained, options);
       throw error;
@@ -390,6 +448,7 @@ export class VaultSecretManager {
     session: AuthSession,
     started: number,
     authName: string,
+    SupervisorImpl: SupervisorClass | undefined,
   ): SecretsRecord {
     const state = new SecretState({
       env: options.env,
@@ -411,7 +470,7 @@ export class VaultSecretManager {
       loaded_at: new Date(this.clock.now()).toISOString(),
       last_error: null,
     });
-    this.startAfterLoad(options, ops, kvVersion, leases, session);
+    this.startAfterLoad(options, ops, kvVersion, leases, session, SupervisorImpl);
     const injectNote = !options.inject
       ? 'not injected (inject: false)'
       : kept.length > 0
@@ -455,9 +514,10 @@ export class VaultSecretManager {
     kvVersion: 1 | 2,
     leases: DynamicLease[],
     session: AuthSession,
+    SupervisorImpl: SupervisorClass | undefined,
   ): void {
     const { lifecycle } = options;
-    if (lifecycle.refreshIntervalMs === null && lifecycle.dynamic.length === 0) {
+    if (SupervisorImpl === undefined) {
       if (lifecycle.revokeToken) {
         this.pendingRevoke = ops
           .revokeSelf(session.token, this.backgroundPolicy())
@@ -476,7 +536,7 @@ export class VaultSecretManager {
       return;
     }
     const policy = () => this.backgroundPolicy();
-    this.supervisor = new Supervisor(
+    this.supervisor = new SupervisorImpl(
       {
         clock: this.clock,
         random: this.random,

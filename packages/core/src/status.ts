@@ -1,9 +1,12 @@
 /**
- * The status store: a BehaviorSubject of the documented status shape (docs/architecture.md). Every read is a fresh plain object
- * built in the documented key order (the first five are the reference service's).
+ * The status store: the current status, of the documented shape (docs/architecture.md), and
+ * `status$` replaying it. Every read is a fresh plain object built in the documented key order (the
+ * first five are the reference service's). rxjs is loaded only when `status$` is first read; the
+ * health bodies are serialized once per change, not once per request.
  */
-import { BehaviorSubject, type Observable } from 'rxjs';
+import type { BehaviorSubject, Observable } from 'rxjs';
 import { isVaultError } from './errors';
+import { rxjs } from './lazy';
 import type { VaultLastError, VaultStatus } from './types';
 
 export function buildStatus(s: VaultStatus): VaultStatus {
@@ -34,25 +37,49 @@ export function toLastError(error: unknown, at = new Date()): VaultLastError {
 }
 
 export class StatusStore {
-  private readonly subject: BehaviorSubject<VaultStatus>;
-  readonly status$: Observable<VaultStatus>;
+  private current: VaultStatus;
+  private subject: BehaviorSubject<VaultStatus> | undefined;
+  private observable: Observable<VaultStatus> | undefined;
+  private completed = false;
+  /** JSON of the full and the minimal health body for `current`; cleared by every change. */
+  private fullJson: string | undefined;
+  private minimalJson: string | undefined;
 
   constructor(initial: VaultStatus) {
-    this.subject = new BehaviorSubject(buildStatus(initial));
-    this.status$ = this.subject.asObservable();
+    this.current = buildStatus(initial);
+  }
+
+  /** Replays the current status to each new subscriber, then every change; completes on close. */
+  get status$(): Observable<VaultStatus> {
+    if (!this.observable) {
+      this.subject = new (rxjs().BehaviorSubject)(this.current);
+      if (this.completed) this.subject.complete();
+      this.observable = this.subject.asObservable();
+    }
+    return this.observable;
   }
 
   get(): VaultStatus {
-    return buildStatus(this.subject.getValue());
+    return buildStatus(this.current);
+  }
+
+  /** The health body as JSON text: `full` is the status, `minimal` is `{ state }` only. */
+  json(form: 'full' | 'minimal'): string {
+    if (form === 'minimal') return (this.minimalJson ??= JSON.stringify({ state: this.current.state }));
+    return (this.fullJson ??= JSON.stringify(this.current));
   }
 
   update(patch: Partial<VaultStatus>): VaultStatus {
-    const next = buildStatus({ ...this.subject.getValue(), ...patch });
-    this.subject.next(next);
+    const next = buildStatus({ ...this.current, ...patch });
+    this.current = next;
+    this.fullJson = undefined;
+    this.minimalJson = undefined;
+    this.subject?.next(next);
     return buildStatus(next);
   }
 
   complete(): void {
-    this.subject.complete();
+    this.completed = true;
+    this.subject?.complete();
   }
 }

@@ -8,8 +8,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
 import { parseJson } from './json';
+import { lazyModule } from './lazy';
 import { proxyFor, type ProxySettings } from './proxy';
 export interface TransportTls {
   ca?: string | Buffer | Buffer[];
@@ -58,6 +59,8 @@ export const MAX_TOTAL_BODY_BYTES = 32 * 1024 * 1024;
 /** Connections per agent: 16 paths still load in one round trip, 200 do not open 200 sockets. */
 export const MAX_SOCKETS = 16;
 const REDIRECTS = new Set([301, 302, 307]);
+/** Loaded for the first https request through a proxy only. */
+const proxyAgent = lazyModule<typeof import('https-proxy-agent')>('https-proxy-agent');
 
 function proxyAuthorization(proxy: URL): string | undefined {
   if (!proxy.username && !proxy.password) return undefined;
@@ -89,7 +92,7 @@ export function createTransport(
     let agent = tunnels.get(proxy.href);
     if (!agent) {
       const auth = proxyAuthorization(proxy);
-      agent = new HttpsProxyAgent(withoutCredentials(proxy).href, {
+      agent = new (proxyAgent().HttpsProxyAgent)(withoutCredentials(proxy).href, {
         keepAlive: true,
         maxSockets: MAX_SOCKETS,
         ...(auth ? { headers: { 'proxy-authorization': auth } } : {}),

@@ -6,6 +6,7 @@ import {
   RetryStop,
   backoffDelay,
   parseRetryAfter,
+  retryAfterDelay,
   withRetry,
   type RetryEvent,
   type RetryPolicy,
@@ -98,7 +99,7 @@ describe('withRetry', () => {
     expect(calls).toBe(1);
   });
 
-  it('waits what Retry-After says instead of the backoff', async () => {
+  it('waits what Retry-After says, plus a jitter of up to as much again, instead of the backoff', async () => {
     const p = policy();
     let calls = 0;
     await withRetry(
@@ -110,7 +111,8 @@ describe('withRetry', () => {
       (e) => classifyFailure(e, 'read'),
       p,
     );
-    expect(p.waits).toEqual([2000]);
+    // random() = 0.5: 2000 ms asked, then 1000 ms of jitter (half of the up-to-2000 ms spread).
+    expect(p.waits).toEqual([3000]);
   });
 
   it('really sleeps for Retry-After (real timers)', async () => {
@@ -238,6 +240,31 @@ describe('withRetry at the deadline (injected clock)', () => {
     const stop = await stopOf(withRetry(c.attempt, transient, c.p));
     expect(stop.reason).toBe('exhausted');
     expect(c.events.map((e) => `${e.attempt}/${e.maxAttempts} ${e.waitMs}`)).toEqual(['1/3 9', '2/3 18']);
+  });
+});
+
+describe('the wait after a Retry-After', () => {
+  it('is never shorter than asked and at most twice it, spread by the random source', () => {
+    expect(retryAfterDelay(1000, () => 0)).toBe(1000);
+    expect(retryAfterDelay(1000, () => 0.25)).toBe(1250);
+    expect(retryAfterDelay(1000, () => 0.999_999)).toBe(1999);
+  });
+
+  it('shrinks its jitter, never the Retry-After itself, to fit the deadline', async () => {
+    const p = policy({ deadline: Date.now() + 1500, random: () => 0.99 });
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw http(429, 'rate limited', { 'retry-after': '1' });
+        return 'ok';
+      },
+      (e) => classifyFailure(e, 'read'),
+      p,
+    );
+    expect(p.waits).toHaveLength(1);
+    expect(p.waits[0]).toBeGreaterThanOrEqual(1000);
+    expect(p.waits[0]).toBeLessThan(1500);
   });
 });
 

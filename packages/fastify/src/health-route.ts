@@ -9,16 +9,19 @@ export function healthPath(option: boolean | string | undefined): string | undef
 
 /**
  * Serves the cached status (or `{ state }` with VAULT_HEALTH_BODY=minimal), the same body the Nest
- * indicator reports; a health request never calls Vault.
+ * indicator reports; a health request never calls Vault. The body is the manager's JSON text,
+ * serialized once per status change, so a probe costs what a route sending a fixed string costs.
  */
 export function registerHealthRoute(
   fastify: FastifyInstance,
   path: string,
   manager: VaultSecretManager,
 ): void {
-  fastify.get(path, async (_request, reply) => {
-    const status = manager.getStatus();
-    reply.code(isReady(status) ? 200 : 503).header('cache-control', 'no-store');
-    return manager.getHealthBody();
+  fastify.get(path, (_request, reply) => {
+    reply
+      .code(isReady(manager.getStatus()) ? 200 : 503)
+      .header('cache-control', 'no-store')
+      .type('application/json; charset=utf-8')
+      .send(manager.getHealthJson());
   });
 }

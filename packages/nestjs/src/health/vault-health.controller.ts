@@ -15,9 +15,10 @@ export function createVaultHealthController(path = 'health'): Type<unknown> {
 
     @Get()
     check(): VaultStatus | Pick<VaultStatus, 'state'> {
+      // One status read per probe: both body forms carry the state that decides the code.
       const body = this.manager.getHealthBody();
       // The exception's object is the response body, on Express and Fastify alike.
-      if (!isReady(this.manager.getStatus())) throw new ServiceUnavailableException(body);
+      if (!isReady(body)) throw new ServiceUnavailableException(body);
       return body;
     }
   }

@@ -1,0 +1,32 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: require() is what a pod pays. */
+// Start-up as a pod runs it: require the package, then initialize() once, in a fresh process.
+const t0 = performance.now();
+const { VaultSecretManager } = require('@vault-config/core');
+const t1 = performance.now();
+const c1 = process.cpuUsage();
+const env = {};
+const manager = new VaultSecretManager({
+  address: process.env.BENCH_ADDR,
+  role: process.env.BENCH_ROLE,
+  k8sAuthMountPoint: process.env.BENCH_MOUNT,
+  path: process.env.BENCH_PATHS,
+  tokenPath: process.env.BENCH_TOKEN_PATH,
+  env,
+  logger: false,
+  revokeToken: false,
+});
+manager.initialize().then(() => {
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(c1);
+  console.log(
+    JSON.stringify({
+      importMs: t1 - t0,
+      initMs: t2 - t1,
+      initCpuMs: (cpu.user + cpu.system) / 1000,
+      doneMs: t2,
+      keys: Object.keys(env).length,
+    }),
+  );
+  // close() only releases sockets here; the numbers are taken.
+  return manager.close();
+});

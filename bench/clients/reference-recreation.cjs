@@ -1,0 +1,42 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- CommonJS on purpose: require() is what a pod pays. */
+// A JavaScript re-creation of the reference service's flow on node-vault (not the reference itself):
+// initialized check, sealed check, login, lookup-self, then each path read one after another.
+const { readFileSync } = require('node:fs');
+const t0 = performance.now();
+const nodeVault = require('node-vault');
+const t1 = performance.now();
+const c1 = process.cpuUsage();
+
+async function main() {
+  const vault = nodeVault({ endpoint: process.env.BENCH_ADDR, apiVersion: 'v1' });
+  if (!(await vault.initialized()).initialized) throw new Error('Vault is not initialized');
+  if ((await vault.status()).sealed) throw new Error('Vault is sealed');
+  const jwt = readFileSync(process.env.BENCH_TOKEN_PATH, 'utf8').trim();
+  const login = await vault.kubernetesLogin({
+    role: process.env.BENCH_ROLE,
+    jwt,
+    mount_point: process.env.BENCH_MOUNT,
+  });
+  vault.token = login.auth.client_token;
+  await vault.tokenLookupSelf();
+  const env = {};
+  for (const p of process.env.BENCH_PATHS.split(',')) {
+    const r = await vault.read(`kv/data/${p}`);
+    for (const [k, v] of Object.entries(r.data.data)) env[k] = String(v);
+  }
+  return env;
+}
+main().then((env) => {
+  const t2 = performance.now();
+  const cpu = process.cpuUsage(c1);
+  console.log(
+    JSON.stringify({
+      importMs: t1 - t0,
+      initMs: t2 - t1,
+      initCpuMs: (cpu.user + cpu.system) / 1000,
+      doneMs: t2,
+      keys: Object.keys(env).length,
+    }),
+  );
+  process.exit(0);
+});

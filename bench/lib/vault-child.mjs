@@ -1,0 +1,20 @@
+/** A bench dev server in its own process, so the clients measured do not share its CPU. */
+import { rmSync } from 'node:fs';
+import { benchVault } from './vault.mjs';
+
+const { paths = 1, rateLimit = 0 } = JSON.parse(process.argv[2] ?? '{}');
+const vault = await benchVault({ paths });
+if (rateLimit > 0) vault.server.setRateLimit(rateLimit);
+process.send({ ready: { address: vault.server.address, paths: vault.paths, tokenPath: vault.tokenPath } });
+process.on('message', async (msg) => {
+  if (msg === 'stats') {
+    const requests = vault.server.requests;
+    process.send({
+      stats: { requests: requests.length, rejected: requests.filter((r) => r.status === 429).length },
+    });
+  } else if (msg === 'close') {
+    await vault.server.close();
+    rmSync(vault.dir, { recursive: true, force: true });
+    process.exit(0);
+  }
+});
