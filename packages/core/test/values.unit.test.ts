@@ -1,7 +1,7 @@
 /** Exact conversions and exact refusals of values.ts: the text each error carries and its fields. */
-import { LosslessNumber } from 'lossless-json';
 import { describe, expect, it } from 'vitest';
 import { VaultSecretError } from '../src/errors';
+import { parseJson } from '../src/json';
 import { assertValidKey, convertSecretData, mapKey, toEnvValue } from '../src/values';
 
 function refusal(fn: () => unknown): VaultSecretError {
@@ -28,7 +28,8 @@ describe('toEnvValue', () => {
     [true, 'true'],
     [false, 'false'],
     [12345678901234567890n, '12345678901234567890'],
-    [new LosslessNumber('1.10'), '1.10'],
+    // A number JavaScript would change stays the text Vault stored (parsed losslessly).
+    [(parseJson('{"a":1.10}') as { a: unknown }).a, '1.10'],
     [{ a: [1, null] }, '{"a":[1,null]}'],
     [[], '[]'],
   ] as const)('%s → %j', (value, text) => {
