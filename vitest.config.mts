@@ -27,6 +27,8 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
     // Each file runs in its own process, so files that change process.env cannot see each other.
     pool: 'forks',
+    // Builds what the child-process suites run when it is missing: they never skip for want of it.
+    globalSetup: ['./test/support/global-build.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -5,16 +5,7 @@
  * start-up reports ready on GET /health. Runs two apps at a time (2 cores).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  APPS,
-  appEntry,
-  appsBuilt,
-  errorLines,
-  inPool,
-  runApp,
-  type AppName,
-  type AppRun,
-} from './support/fault-apps';
+import { APPS, appEntry, errorLines, inPool, runApp, type AppName, type AppRun } from './support/fault-apps';
 import { assertNoLeak } from './support/fault-leaks';
 import { rows, type FaultRow } from './support/fault-rows';
 import { startWorld } from './support/fault-world';
@@ -49,7 +40,7 @@ async function runCase(row: FaultRow, app: AppName): Promise<void> {
   }
 }
 
-describe.skipIf(!appsBuilt())('fault matrix (example apps as child processes)', () => {
+describe('fault matrix (example apps as child processes)', () => {
   beforeAll(async () => {
     await inPool(
       cases.map(

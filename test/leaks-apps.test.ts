@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { APPS, appEntry, appsBuilt, inPool, runApp, type AppName, type AppRun } from './support/fault-apps';
+import { APPS, appEntry, inPool, runApp, type AppName, type AppRun } from './support/fault-apps';
 import { assertNoLeak } from './support/fault-leaks';
 import { CANARY, type Env, type World, startWorld } from './support/fault-world';
 
@@ -83,7 +83,7 @@ const cases = scenarios.flatMap((scenario) => APPS.map((app) => ({ scenario, app
 const results = new Map<string, { run: AppRun; secrets: string[] }>();
 const key = (s: Scenario, app: AppName) => `${app}: ${s.name}`;
 
-describe.skipIf(!appsBuilt())('leaks (example apps)', () => {
+describe('leaks (example apps)', () => {
   beforeAll(async () => {
     await inPool(
       cases.map(({ scenario, app }) => async () => {

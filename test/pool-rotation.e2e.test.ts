@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VaultSecretManager } from '@vault-config/core';
 import { createVaultPgPool, type RetiredEvent, type VaultPgPool } from '@vault-config/pg';
 import { loadSeedFile, startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from './support/postgres';
+import { skipWithoutPostgres, startTestPostgres, type TestPostgres } from './support/postgres';
 
 const SEED = new URL('../packages/testing/seed.example.json', import.meta.url).pathname;
 const ROTATIONS = 5;
@@ -55,7 +55,7 @@ function watchRoles(admin: pg.Pool, users: () => string[]) {
   };
 }
 
-describe.skipIf(!postgresAvailable())('pg pool through rotations of dynamic credentials', () => {
+describe.skipIf(skipWithoutPostgres())('pg pool through rotations of dynamic credentials', () => {
   let db: TestPostgres;
   let vault: VaultDevServer;
   let admin: pg.Pool;

@@ -19,15 +19,32 @@ interface Target {
   close(): Promise<void>;
 }
 
+const REAL_ADDR = process.env.VAULT_TEST_ADDR?.replace(/\/+$/, '');
+/** Named in the suite's title, so every test line in the report says which Vault it ran against. */
+const AGAINST = REAL_ADDR
+  ? `the Vault at ${REAL_ADDR} (VAULT_TEST_ADDR)`
+  : 'the dev server (VAULT_TEST_ADDR unset)';
+
 async function target(): Promise<Target> {
-  const address = process.env.VAULT_TEST_ADDR;
   const rootToken = process.env.VAULT_TEST_TOKEN;
-  if (address && rootToken) return { address: address.replace(/\/+$/, ''), rootToken, close: async () => {} };
+  if (REAL_ADDR) {
+    if (!rootToken) throw new Error('VAULT_TEST_ADDR is set but VAULT_TEST_TOKEN is not: give a root token');
+    // sys/health is unauthenticated and carries the server's version (api-docs/system/health).
+    const health = await fetch(`${REAL_ADDR}/v1/sys/health`, { signal: AbortSignal.timeout(5_000) });
+    const { version } = (await health.json()) as { version?: string };
+    process.stdout.write(
+      `vault-compat: running against Vault ${version ?? '(version unknown)'} at ${REAL_ADDR}\n`,
+    );
+    return { address: REAL_ADDR, rootToken, close: async () => {} };
+  }
   const dev: VaultDevServer = await startVaultDevServer();
+  process.stdout.write(
+    `vault-compat: running against the dev server at ${dev.address} (VAULT_TEST_ADDR unset)\n`,
+  );
   return { address: dev.address, rootToken: dev.rootToken, close: () => dev.close() };
 }
 
-describe('core against a Vault configured over its HTTP API', () => {
+describe(`core against ${AGAINST}, configured over its HTTP API`, () => {
   let vault: Target;
   const id = randomUUID().slice(0, 8);
   const kv2 = `compat-kv2-${id}`;
@@ -70,6 +87,7 @@ describe('core against a Vault configured over its HTTP API', () => {
       policy: [
         `path "${kv2}/data/ACME/DEV/MYAPP" { capabilities = ["read"] }`,
         `path "${kv2}/data/ACME/DEV/SHARED" { capabilities = ["read"] }`,
+        // vault: acl-plus-glob
         `path "${kv1}/ACME/DEV/+" { capabilities = ["read"] }`,
       ].join('\n'),
     });
@@ -94,17 +112,20 @@ describe('core against a Vault configured over its HTTP API', () => {
       mountPoint: kv2,
       path: ['ACME/DEV/MYAPP', 'ACME/DEV/SHARED'],
     });
+    // vault: kv2-read
     expect(secrets).toEqual({ DATABASE_URL: 'postgres://b', PORT: '5432', REGION: 'eu' });
   });
 
   it('reads a KV v1 mount when told, and detects it with kvVersion auto', async () => {
     const token = await tokenFor([policyName]);
     expect(
+      // vault: kv1-read
       await load({ authMethod: 'token', token, mountPoint: kv1, kvVersion: 1, path: 'ACME/DEV/MYAPP' }),
     ).toEqual({
       API_KEY: 'v1-key',
     });
     expect(
+      // vault: kv-preflight
       await load({ authMethod: 'token', token, mountPoint: kv1, kvVersion: 'auto', path: 'ACME/DEV/MYAPP' }),
     ).toEqual({ API_KEY: 'v1-key' });
   });
@@ -123,16 +144,19 @@ describe('core against a Vault configured over its HTTP API', () => {
       mountPoint: kv2,
       path: 'ACME/DEV/MYAPP',
     });
+    // vault: approle-login
     expect(secrets.DATABASE_URL).toBe('postgres://a');
   });
 
   it('a path outside the policy is VAULT_ACCESS_DENIED; a missing path is VAULT_SECRET_NOT_FOUND', async () => {
     const token = await tokenFor([policyName]);
     const denied = load({ authMethod: 'token', token, mountPoint: kv2, path: 'ACME/DEV/OTHER' });
+    // vault: permission-denied
     await expect(denied).rejects.toBeInstanceOf(VaultSecretError);
     await expect(denied).rejects.toMatchObject({ code: 'VAULT_ACCESS_DENIED' });
     const root = vault.rootToken;
     const missing = load({ authMethod: 'token', token: root, mountPoint: kv2, path: 'ACME/DEV/NOPE' });
+    // vault: read-missing-404
     await expect(missing).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
   });
   /** Raw HTTP: the answer as a real Vault gives it (status and parsed body). */

@@ -33,6 +33,7 @@ describe('startVaultTestEnvironment', () => {
       expect(manager.getStatus()).toMatchObject({ state: 'ready', auth_method: 'kubernetes', keys: 2 });
       expect(env.DATABASE_URL).toBe('postgres://u:p@db/app');
       await manager.close();
+      // vault: permission-denied
       // Only that role's policy: another path is denied with 403, as Vault denies any path no policy
       // grants (docs: /docs/concepts/policies, "empty policy grants no permission").
       const other = new VaultSecretManager({

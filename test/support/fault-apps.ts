@@ -4,7 +4,6 @@
  * GET /health. Output runs with DEBUG=* and the most verbose log level the apps honour.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +15,6 @@ export type AppName = (typeof APPS)[number];
 
 export function appEntry(app: AppName): string {
   return fileURLToPath(new URL(`../../apps/${app}/dist/main.js`, import.meta.url));
-}
-
-/** Both apps are built and are more than the placeholder they started as. */
-export function appsBuilt(): boolean {
-  return APPS.every(
-    (app) => existsSync(appEntry(app)) && readFileSync(appEntry(app), 'utf8').includes('@vault-config/'),
-  );
 }
 
 export interface AppRun {

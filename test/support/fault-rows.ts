@@ -133,6 +133,7 @@ export const rows: FaultRow[] = [
     requests: noRequests,
   },
   {
+    // vault: sealed-503
     fault: 'Vault sealed (retried within the start-up budget, logged)',
     setup: ({ world }) => (world.server.seal(), {}),
     outcome: { error: 'VaultConfigurationError', code: 'VAULT_SEALED' },
@@ -141,12 +142,14 @@ export const rows: FaultRow[] = [
     process: true,
   },
   {
+    // vault: health-codes
     fault: 'Vault uninitialized',
     setup: ({ world }) => (world.server.setInitialized(false), {}),
     outcome: { error: 'VaultConfigurationError', code: 'VAULT_UNINITIALIZED' },
     boundMs: 1000,
   },
   {
+    // vault: kubernetes-login-role
     fault: 'kubernetes login: unknown role',
     setup: () => ({ VAULT_ROLE: 'no-such-role' }),
     outcome: { error: 'VaultAuthenticationError', code: 'VAULT_LOGIN_REJECTED' },
@@ -155,6 +158,7 @@ export const rows: FaultRow[] = [
     process: true,
   },
   {
+    // vault: kubernetes-login-unbound
     fault: 'kubernetes login: service account not bound to the role',
     setup: ({ world }) => ({
       VAULT_K8S_TOKEN_PATH: world.server.writeServiceAccountTokenFile(join(world.dir, 'other-sa'), {
@@ -167,6 +171,7 @@ export const rows: FaultRow[] = [
     requests: loginAttempts(1),
   },
   {
+    // vault: kubernetes-login-unbound
     fault: 'kubernetes login: namespace not bound to the role',
     setup: ({ world }) => ({
       VAULT_K8S_TOKEN_PATH: world.server.writeServiceAccountTokenFile(join(world.dir, 'other-ns'), {
@@ -179,6 +184,7 @@ export const rows: FaultRow[] = [
     requests: loginAttempts(1),
   },
   {
+    // vault: jwt-expiry-leeway
     fault: 'kubernetes login: expired JWT (past the 60 s leeway)',
     setup: ({ world }) => ({
       VAULT_K8S_TOKEN_PATH: world.server.writeServiceAccountTokenFile(join(world.dir, 'expired'), {
@@ -226,6 +232,7 @@ export const rows: FaultRow[] = [
     requests: readAttempts(1),
   },
   {
+    // vault: no-handler-404
     fault: 'wrong kubernetes auth mount',
     setup: () => ({ VAULT_K8S_AUTH_MOUNT_POINT: 'kubernetes-nope' }),
     outcome: {
@@ -236,6 +243,7 @@ export const rows: FaultRow[] = [
     boundMs: 1000,
   },
   {
+    // vault: read-missing-404
     fault: 'secret path not found (404)',
     setup: () => ({ VAULT_PATH: 'ACME/DEV/NOPE' }),
     outcome: { error: 'VaultSecretError', code: 'VAULT_SECRET_NOT_FOUND', setting: 'VAULT_PATH' },
@@ -244,6 +252,7 @@ export const rows: FaultRow[] = [
     process: true,
   },
   {
+    // vault: permission-denied
     fault: 'access denied (403)',
     setup: ({ world }) => {
       world.server.writeSecret('kv', 'OTHER/TEAM', { X: 'y' });
@@ -377,6 +386,7 @@ export const rows: FaultRow[] = [
   },
 
   {
+    // vault: sealed-503
     fault: 'Vault sealed between the login and the read',
     setup: ({ world, defer }) => {
       // The read is held 300 ms; the seal lands as soon as the login has been answered.
@@ -405,6 +415,7 @@ export const rows: FaultRow[] = [
 
   // Answers
   {
+    // vault: rate-limit-retry-after
     fault: 'Vault rate limit of 1 request/s (the read gets 429 + `Retry-After`), then success',
     setup: ({ world }) => (world.server.setRateLimit(1), {}),
     outcome: { ok: true },
@@ -424,6 +435,7 @@ export const rows: FaultRow[] = [
     process: true,
   },
   {
+    // vault: rate-limit-retry-after
     fault: '429 with `Retry-After: 1`, then success',
     setup: ({ world }) => {
       world.server.addFault({ type: 'rate-limited', retryAfterSeconds: 1 }, { path: READ, times: 1 });
@@ -480,6 +492,7 @@ export const rows: FaultRow[] = [
 
   // KV and auth shapes
   {
+    // vault: kv1-read
     fault: 'KV v1 mount read as v2 (default `VAULT_KV_VERSION`)',
     setup: ({ world }) => {
       world.server.enableKv('kv1', 1);
@@ -490,6 +503,7 @@ export const rows: FaultRow[] = [
     boundMs: 1000,
   },
   {
+    // vault: kv2-read
     fault: 'KV v2 mount read as v1 (`VAULT_KV_VERSION=1`)',
     setup: ({ world }) => {
       // Grant the v1-style path too, so Vault answers the version mismatch rather than the ACL.
@@ -505,6 +519,7 @@ export const rows: FaultRow[] = [
     boundMs: 1000,
   },
   {
+    // vault: permission-denied
     fault: 'token auth (`VAULT_TOKEN`) with an unknown token',
     setup: () => ({
       VAULT_ROLE: undefined,

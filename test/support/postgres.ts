@@ -7,6 +7,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isCi } from './ci';
 
 export interface TestPostgres {
   /** Superuser URL, e.g. `postgres://postgres:…@127.0.0.1:PORT/postgres`. */
@@ -24,6 +25,14 @@ function findBinDir(): string | undefined {
 
 export function postgresAvailable(): boolean {
   return findBinDir() !== undefined;
+}
+
+/**
+ * Whether a PostgreSQL suite skips: only where PostgreSQL is missing outside CI. Under CI it runs
+ * and fails with the install command (`.ci/run` installs Debian's package).
+ */
+export function skipWithoutPostgres(): boolean {
+  return !postgresAvailable() && !isCi();
 }
 
 async function freePort(): Promise<number> {

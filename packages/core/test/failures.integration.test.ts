@@ -83,6 +83,7 @@ describe('failure table', () => {
   });
 
   it('Vault sealed → retried within the budget, then VaultConfigurationError VAULT_SEALED', async () => {
+    // vault: sealed-503
     h.server.seal();
     const e = await expectFailure({ maxRetries: 2 }, VaultConfigurationError, 'VAULT_SEALED');
     expect(e.message).toMatch(/sealed/);
@@ -97,6 +98,7 @@ describe('failure table', () => {
   it('login rejected (service account not bound) → VaultAuthenticationError, one attempt', async () => {
     const wrong = join(h.dir, 'wrong-sa');
     h.server.writeServiceAccountTokenFile(wrong, { namespace: 'myns', serviceAccount: 'someone-else' });
+    // vault: kubernetes-login-unbound
     const e = await expectFailure({ tokenPath: wrong }, VaultAuthenticationError, 'VAULT_LOGIN_REJECTED');
     expect(e.message).toContain('VAULT_ROLE');
     expect(logins()).toHaveLength(1);
@@ -104,10 +106,12 @@ describe('failure table', () => {
   });
 
   it('login rejected (unknown role) → VaultAuthenticationError', async () => {
+    // vault: kubernetes-login-role
     await expectFailure({ role: 'no-such-role' }, VaultAuthenticationError, 'VAULT_LOGIN_REJECTED');
     expect(logins()).toHaveLength(1);
   });
 
+  // vault: no-handler-404
   it('auth mount missing → VaultAuthenticationError naming VAULT_K8S_AUTH_MOUNT_POINT', async () => {
     const e = await expectFailure(
       { k8sAuthMountPoint: 'kubernetes-nope' },
@@ -117,6 +121,7 @@ describe('failure table', () => {
     expect(e.message).toContain('VAULT_K8S_AUTH_MOUNT_POINT');
   });
 
+  // vault: kubernetes-login-unbound, plain-error-500
   it('an old-Vault 500 "service account name not authorized" is not retried', async () => {
     h.server.addFault(
       { type: 'status', status: 500, body: { errors: ['service account name not authorized'] } },
@@ -127,6 +132,7 @@ describe('failure table', () => {
   });
 
   it('secret path not found (404) → VaultSecretError, no retry', async () => {
+    // vault: read-missing-404
     const e = await expectFailure({ path: 'ACME/DEV/NOPE' }, VaultSecretError, 'VAULT_SECRET_NOT_FOUND');
     expect(e.message).toContain('kv/ACME/DEV/NOPE');
     expect(reads()).toHaveLength(1);
@@ -138,6 +144,7 @@ describe('failure table', () => {
 
   it('access denied (403) → VaultSecretError, no retry', async () => {
     h.server.writeSecret('kv', 'OTHER/TEAM', { X: 'y' });
+    // vault: permission-denied
     const e = await expectFailure({ path: 'OTHER/TEAM' }, VaultSecretError, 'VAULT_ACCESS_DENIED');
     expect(e.message).toContain('kv/data/OTHER/TEAM');
     expect(reads()).toHaveLength(1);
@@ -173,6 +180,7 @@ describe('failure table', () => {
 });
 
 describe('transient failures', () => {
+  // vault: status-codes, rate-limit-retry-after
   it('500 then 429 on the read are retried, then success', async () => {
     h.server.addFault({ type: 'status', status: 500 }, { path: `/v1/kv/data/${PATH}`, times: 1 });
     h.server.addFault({ type: 'rate-limited' }, { path: `/v1/kv/data/${PATH}`, times: 1 });
@@ -182,6 +190,7 @@ describe('transient failures', () => {
     expect(reads().map((r) => r.status)).toEqual([500, 429, 200]);
   });
 
+  // vault: status-codes
   it('a 503 on login (not sealed) and a connection reset are retried', async () => {
     h.server.addFault(
       { type: 'status', status: 503, body: { errors: ['maintenance'] } },
@@ -194,6 +203,7 @@ describe('transient failures', () => {
     expect(manager.getStatus().state).toBe('ready');
   });
 
+  // vault: rate-limit-retry-after
   it('honours Retry-After', async () => {
     h.server.addFault(
       { type: 'rate-limited', retryAfterSeconds: 1 },
@@ -202,6 +212,18 @@ describe('transient failures', () => {
     const started = Date.now();
     await new VaultSecretManager(h.options({ retryDelay: 0 })).initialize();
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  // vault: status-codes
+  it('honours Retry-After on a 504 too (a proxy in front of Vault), not only on 429', async () => {
+    h.server.addFault(
+      { type: 'status', status: 504, headers: { 'retry-after': '1' } },
+      { path: `/v1/kv/data/${PATH}`, times: 1 },
+    );
+    const started = Date.now();
+    await new VaultSecretManager(h.options({ retryDelay: 0 })).initialize();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(reads().map((r) => r.status)).toEqual([504, 200]);
   });
 
   it('retries exhausted → VaultSecretError with the attempt count', async () => {

@@ -3,12 +3,10 @@
  * Counts modules in a fresh process (the package is built before the tests run).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
-const built = existsSync(fileURLToPath(new URL('../dist/index.cjs', import.meta.url)));
 
 function loaded(script: string): string[] {
   const out = execFileSync(process.execPath, ['-e', script], { cwd: pkg, encoding: 'utf8' });
@@ -17,7 +15,8 @@ function loaded(script: string): string[] {
 
 const matching = `(re) => Object.keys(require.cache).filter((k) => re.test(k))`;
 
-describe.runIf(built)('import cost of the built package', () => {
+// dist/ is built by the global setup when missing (test/support/global-build.ts): never skipped.
+describe('import cost of the built package', () => {
   it('require() loads neither rxjs nor lossless-json', () => {
     const names = loaded(`
       require('./dist/index.cjs');

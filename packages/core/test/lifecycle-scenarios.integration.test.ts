@@ -75,6 +75,7 @@ describe('a dynamic path without a lease', () => {
       h.options({ dynamic: [{ path: `kv/data/${PATH}`, keys: { metadata: 'KV_METADATA' } }] }),
     );
     await m.initialize();
+    // vault: kv2-read
     expect(JSON.parse(m.get('KV_METADATA') as string)).toMatchObject({ version: 1 });
     const after = h.server.requests.length;
     await sleep(1_500);
@@ -98,6 +99,7 @@ describe('outages and slow answers', () => {
     expect(m.get('DB_USER')).not.toBe(firstUser);
     expect(m.getStatus().last_error).toBeNull();
     // Retries during the outage kept their floor: a handful per second at most.
+    // vault: sealed-503
     const during = h.server.requests.filter((r) => r.status === 503);
     expect(during.length).toBeLessThanOrEqual(12);
     await m.close();
@@ -127,6 +129,7 @@ describe('outages and slow answers', () => {
   it('renewal refused and a rotation slower than the lease: failed, then ready when the credentials arrive', async () => {
     withDatabase(2, 60);
     h.server.addFault(
+      // vault: lease-unknown
       { type: 'status', status: 400, body: { errors: ['lease not found'] } },
       { path: '/v1/sys/leases/renew' },
     );
@@ -186,6 +189,7 @@ describe('closing is final', () => {
     await expect(init).rejects.toMatchObject({ name: 'VaultConfigurationError', code: 'VAULT_CLOSED' });
     expect(env).toEqual({});
     expect(m.get('DATABASE_URL')).toBeUndefined();
+    // vault: lease-revoke, token-revoke-self
     expect(log()).toContain('POST /v1/sys/leases/revoke 204');
     expect(log()).toContain('POST /v1/auth/token/revoke-self 204');
     const after = h.server.requests.length;
@@ -198,6 +202,7 @@ describe('closing is final', () => {
     withDatabase(60, 120);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, path: 'NOT/ALLOWED' }));
     await expect(m.initialize()).rejects.toMatchObject({ code: 'VAULT_ACCESS_DENIED' });
+    // vault: lease-revoke, token-revoke-self
     expect(log()).toContain('POST /v1/sys/leases/revoke 204');
     expect(log()).toContain('POST /v1/auth/token/revoke-self 204');
     expect(m.getStatus()).toMatchObject({ state: 'failed', authenticated: false });

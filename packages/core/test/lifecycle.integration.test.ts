@@ -4,7 +4,6 @@
  * nothing left running after close().
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { firstValueFrom, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -44,6 +43,7 @@ describe('start-up only (default)', () => {
     const m = new VaultSecretManager(h.options({ revokeToken: undefined }));
     await m.initialize();
     await m.close();
+    // vault: token-revoke-self
     expect(paths()).toContain('POST /v1/auth/token/revoke-self 204');
     expect(m.getStatus().token_expires_at).toBeNull();
   });
@@ -51,6 +51,7 @@ describe('start-up only (default)', () => {
   it('revokes it right after loading, not at close()', async () => {
     const m = new VaultSecretManager(h.options({ revokeToken: undefined }));
     await m.initialize();
+    // vault: token-revoke-self
     await until(() => paths().includes('POST /v1/auth/token/revoke-self 204'), 2_000, 'revoke-self');
     const revoke = h.server.requests.find((r) => r.path === '/v1/auth/token/revoke-self')!;
     const read = h.server.requests.find((r) => r.path.startsWith('/v1/kv/data/'))!;
@@ -70,6 +71,7 @@ describe('start-up only (default)', () => {
     await kept.initialize();
     await kept.close();
     expect(paths().filter((p) => p.includes('revoke-self'))).toEqual([]);
+    // vault: token-lookup-self
     const res = await fetch(`${h.server.address}/v1/auth/token/lookup-self`, {
       headers: { 'X-Vault-Token': token },
     });
@@ -117,8 +119,10 @@ describe('token revoked mid-life', () => {
     );
     await m.initialize();
     const before = m.getAll();
+    // vault: permission-denied
     h.server.revokeToken(token);
     await until(() => m.getStatus().state === 'degraded', 5_000, 'degraded');
+    // vault: permission-denied
     expect(m.getStatus().last_error?.code).toBe('VAULT_ACCESS_DENIED');
     expect(m.getAll()).toEqual(before);
     expect(JSON.stringify(m.getStatus())).not.toContain(token);
@@ -135,6 +139,7 @@ describe('token lifetime', () => {
       token_ttl: 3,
       token_max_ttl: 3,
     });
+    // vault: jwt-expiry-leeway, token-max-ttl
     // Valid now (Vault allows 60 s of clock skew), invalid within a second: the re-login, due at two
     // thirds of the 3 s TTL, succeeds only if it reads the file again.
     h.server.writeServiceAccountTokenFile(h.tokenPath, {
@@ -172,6 +177,7 @@ describe('token renewal', () => {
     const firstExpiry = m.getStatus().token_expires_at;
     await until(
       () =>
+        // vault: token-renew-self
         paths().includes('PUT /v1/auth/token/renew-self 200') ||
         paths().includes('POST /v1/auth/token/renew-self 200'),
       3_000,
@@ -203,6 +209,7 @@ describe('dynamic secrets', () => {
     h.server.addFault({ type: 'latency', ms: 150 }, { path: /^\/v1\/(kv\/data|database\/creds)\// });
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC }));
     await m.initialize();
+    // vault: kv2-read, database-creds
     const kv = h.server.requests.find((r) => r.path.startsWith('/v1/kv/data/'))!;
     const db = h.server.requests.find((r) => r.path === '/v1/database/creds/app')!;
     // Overlapping in time: each started before the other ended.
@@ -216,12 +223,14 @@ describe('dynamic secrets', () => {
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC }));
     await m.initialize();
     expect(m.get('DB_USER')).toMatch(/^v-/);
+    // vault: lease-renew, lifetime-watcher
     await until(() => paths().some((p) => p === 'POST /v1/sys/leases/renew 200'), 4_000, 'a lease renewal');
     const renewAt = h.server.requests.find((r) => r.path === '/v1/sys/leases/renew')!.start;
     const readAt = h.server.requests.find((r) => r.path === '/v1/database/creds/app')!.end;
     expect(renewAt - readAt).toBeGreaterThan(1_500);
     expect(renewAt - readAt).toBeLessThan(2_600);
     await m.close();
+    // vault: lease-revoke
     expect(paths()).toContain('POST /v1/sys/leases/revoke 204');
   });
 
@@ -237,6 +246,7 @@ describe('dynamic secrets', () => {
     expect(rotation.values.DB_USER).toBe(m.get('DB_USER'));
     expect(env.DB_PASSWORD).toBe(rotation.values.DB_PASSWORD);
     expect(m.getStatus().state).toBe('ready');
+    // vault: lease-revoke
     await until(() => paths().includes('POST /v1/sys/leases/revoke 204'), 4_000, 'the old lease revoked');
     await m.close();
   });
@@ -245,6 +255,7 @@ describe('dynamic secrets', () => {
     withDatabase(1, 1);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, retryDelay: 0.05 }));
     await m.initialize();
+    // vault: sealed-503
     h.server.seal(); // no new credentials can be fetched
     await until(() => m.getStatus().state === 'failed', 4_000, 'failed');
     expect(m.getStatus().last_error).toMatchObject({ code: 'VAULT_LEASE_FAILED' });
@@ -255,7 +266,7 @@ describe('dynamic secrets', () => {
 
 describe('close()', () => {
   const dist = fileURLToPath(new URL('../dist/index.cjs', import.meta.url));
-  it.skipIf(!existsSync(dist))('leaves nothing running: the process exits by itself', async () => {
+  it('leaves nothing running: the process exits by itself', async () => {
     withDatabase(30, 60);
     const options = { ...h.options({ refreshInterval: 1, dynamic: DYNAMIC }), logger: undefined, env: {} };
     const script = `

@@ -44,6 +44,7 @@ describe('kubernetes auth, KV v2', () => {
 
     const log = h.server.requests;
     expect(log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      // vault: kubernetes-login, kv2-read
       'POST /v1/auth/kubernetes-dev-myapp/login 200',
       expect.stringMatching(/^GET \/v1\/kv\/data\/ACME\/(COMMON|DEV\/MYAPP) 200$/),
       expect.stringMatching(/^GET \/v1\/kv\/data\/ACME\/(COMMON|DEV\/MYAPP) 200$/),
@@ -78,6 +79,7 @@ describe('kubernetes auth, KV v2', () => {
       keys: 7,
       last_error: null,
     });
+    // vault: kubernetes-login
     expect(Date.parse(status.token_expires_at ?? '')).toBeGreaterThan(Date.now() + 3500_000);
     expect(manager.get_status()).toEqual(status);
 
@@ -146,6 +148,7 @@ describe('kubernetes auth, KV v2', () => {
     h.server.writeSecret('kv', 'ACME/DEV/VERSIONED', { V: 'two' });
     const latest = await loadVaultSecrets(h.options({ path: 'ACME/DEV/VERSIONED' }));
     const pinned = await loadVaultSecrets(h.options({ path: 'ACME/DEV/VERSIONED', version: 1 }));
+    // vault: kv2-read
     expect([latest.get('V'), pinned.get('V')]).toEqual(['two', 'one']);
   });
 });
@@ -179,6 +182,7 @@ describe('other auth methods and KV v1', () => {
     });
     expect(manager.get('DATABASE_URL')).toBe(CANARY.DATABASE_URL);
     expect(h.server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      // vault: approle-login
       'POST /v1/auth/approle/login',
       `GET /v1/kv/data/${PATH}`,
     ]);
@@ -191,6 +195,7 @@ describe('other auth methods and KV v1', () => {
     h.server.writeSecret('kv1', 'ACME/DEV/MYAPP', { V1_KEY: 'v1-value' });
     const set = await loadVaultSecrets(h.options({ mountPoint: 'kv1', kvVersion: 1 }));
     expect(set.getAll()).toEqual({ V1_KEY: 'v1-value' });
+    // vault: kv1-read
     expect(h.server.requests.at(-1)?.path).toBe('/v1/kv1/ACME/DEV/MYAPP');
 
     h.server.clearRequests();
@@ -198,6 +203,7 @@ describe('other auth methods and KV v1', () => {
     expect(auto.getAll()).toEqual({ V1_KEY: 'v1-value' });
     expect(h.server.requests.map((r) => r.path)).toEqual([
       '/v1/auth/kubernetes-dev-myapp/login',
+      // vault: kv-preflight
       '/v1/sys/internal/ui/mounts/kv1/ACME/DEV/MYAPP',
       '/v1/kv1/ACME/DEV/MYAPP',
     ]);

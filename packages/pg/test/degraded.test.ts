@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vaultPlugin } from '@vault-config/fastify';
 import { vaultPgPlugin } from '../src/fastify';
-import { postgresAvailable } from '../../../test/support/postgres';
+import { skipWithoutPostgres } from '../../../test/support/postgres';
 import { startWorld, type World } from './support/world';
 
 const until = async (check: () => boolean, ms: number, what: string) => {
@@ -19,7 +19,7 @@ const until = async (check: () => boolean, ms: number, what: string) => {
   }
 };
 
-describe.skipIf(!postgresAvailable())('a failed pool check', () => {
+describe.skipIf(skipWithoutPostgres())('a failed pool check', () => {
   let world: World;
   let admin: pg.Pool;
   let app: FastifyInstance | undefined;

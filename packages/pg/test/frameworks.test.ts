@@ -15,7 +15,7 @@ import type { VaultSecretManager } from '@vault-config/core';
 import { vaultPgPlugin } from '../src/fastify';
 import { InjectVaultPgPool, VAULT_PG_POOL, VaultPgModule } from '../src/nestjs';
 import type { RetiredEvent, VaultPgPool } from '../src';
-import { postgresAvailable } from '../../../test/support/postgres';
+import { skipWithoutPostgres } from '../../../test/support/postgres';
 import { startWorld, type World } from './support/world';
 
 const KEYS = { user: 'DB_USER', password: 'DB_PASSWORD' };
@@ -39,7 +39,7 @@ async function roleExists(world: World, role: string): Promise<boolean> {
   }
 }
 
-describe.skipIf(!postgresAvailable())('framework glue', () => {
+describe.skipIf(skipWithoutPostgres())('framework glue', () => {
   let world: World;
   beforeAll(async () => {
     world = await startWorld();

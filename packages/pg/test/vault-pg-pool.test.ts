@@ -8,7 +8,7 @@ import { Subject } from 'rxjs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isReady, type SecretRotationEvent, type VaultLastError } from '@vault-config/core';
 import { createVaultPgPool, VaultPoolError, type RetiredEvent, type VaultPgPool } from '../src';
-import { postgresAvailable, startTestPostgres, type TestPostgres } from '../../../test/support/postgres';
+import { skipWithoutPostgres, startTestPostgres, type TestPostgres } from '../../../test/support/postgres';
 
 let db: TestPostgres;
 let admin: pg.Pool;
@@ -72,7 +72,7 @@ const until = async (check: () => boolean, ms: number, what: string) => {
 const currentUser = async (pool: VaultPgPool) =>
   (await pool.query<{ u: string }>('SELECT current_user AS u')).rows[0]?.u;
 
-describe.skipIf(!postgresAvailable())('VaultPgPool', () => {
+describe.skipIf(skipWithoutPostgres())('VaultPgPool', () => {
   let pool: VaultPgPool | undefined;
   let poolConfig: pg.PoolConfig;
 

@@ -76,6 +76,14 @@ describe('rule priority (vault/acl.go)', () => {
     expect(winner(rules, path)).toBe(expected);
   });
 
+  // Priority is a ranking, not the order the rules were written in (acl.go sorts the matches).
+  it.each(rows.filter(([, rules]) => rules.length > 1))(
+    '%s, with the rules written the other way round',
+    (_why, rules, path, expected) => {
+      expect(winner([...rules].reverse(), path)).toBe(expected);
+    },
+  );
+
   it('a list of path/ is governed by an exact rule on path (AllowOperation, ListOperation)', () => {
     expect(winner(['secret/foo'], 'secret/foo/', true)).toBe('secret/foo');
     expect(winner(['secret/foo'], 'secret/foo/', false)).toBeUndefined();

@@ -232,7 +232,10 @@ export class Supervisor {
       return await fn(used);
     } catch (error) {
       if (statusOf(error) !== 403 || !this.host.canRelogin || this.stopped) throw error;
-      return fn(await this.freshToken(used));
+      const fresh = await this.freshToken(used);
+      // Stopped while logging in: no request goes out after stop().
+      if (this.stopped) throw error;
+      return fn(fresh);
     }
   }
 

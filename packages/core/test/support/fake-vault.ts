@@ -42,8 +42,14 @@ export class FakeVault {
   down = false;
   /** Fake ms a dynamic read takes. */
   readLatencyMs = 0;
+  /** Fake ms a KV read takes. */
+  kvLatencyMs = 0;
+  /** Fake ms a login takes. */
+  loginLatencyMs = 0;
   /** Refuse lease renewals with 400 (e.g. the lease was revoked behind our back). */
   refuseLeaseRenewal = false;
+  /** Fail lease revocations (Vault down for them only). */
+  failRevoke = false;
   kv: Record<string, string> = { API_KEY: 'k1', DATABASE_URL: 'postgres://db' };
   private readonly tokens = new Map<string, Issued>();
   readonly leases = new Map<string, Issued>();
@@ -116,6 +122,11 @@ export class FakeVault {
     };
   }
 
+  /** Revokes every token issued so far (an operator's `vault token revoke`): requests get 403. */
+  revokeTokens(): void {
+    for (const t of this.tokens.values()) t.revoked = true;
+  }
+
   liveLeases(): string[] {
     return [...this.leases.values()].filter((l) => this.live(l)).map((l) => l.id);
   }
@@ -123,6 +134,9 @@ export class FakeVault {
   readonly ops: SupervisorOps = {
     login: async () => {
       this.record('login');
+      if (this.loginLatencyMs > 0) {
+        await new Promise<void>((resolve) => this.clock.setTimer(this.loginLatencyMs, resolve));
+      }
       return this.session();
     },
     lookupToken: async (token) => {
@@ -146,6 +160,10 @@ export class FakeVault {
     },
     readKv: async (token) => {
       this.record('read-kv');
+      // The answer is decided when it is sent: a token revoked meanwhile makes a slow read fail.
+      if (this.kvLatencyMs > 0) {
+        await new Promise<void>((resolve) => this.clock.setTimer(this.kvLatencyMs, resolve));
+      }
       if (!this.live(this.tokens.get(token))) throw new Refused(403);
       return { ...this.kv };
     },
@@ -166,6 +184,7 @@ export class FakeVault {
     },
     revokeLease: async (_token, leaseId) => {
       this.record(`revoke ${leaseId}`);
+      if (this.failRevoke) throw new VaultDown('revoke failed');
       const l = this.leases.get(leaseId);
       if (l) l.revoked = true;
     },
