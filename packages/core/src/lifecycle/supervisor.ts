@@ -207,7 +207,7 @@ export class Supervisor {
     );
   }
 
-  private relogin(reason: DoneReason | 'denied'): void {
+  private relogin(reason: DoneReason): void {
     if (this.stopped) return;
     this.host.log.info(`logging in to Vault again (${reason})`);
     const loop = new RetryLoop({
