@@ -142,6 +142,11 @@ export function createTransport(
         headers['content-type'] ??= 'application/json';
         headers['content-length'] = String(payload.length);
       }
+      // Before the request exists: a destroyed request would emit an error nobody listens to yet.
+      if (req.signal?.aborted) {
+        reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted'));
+        return;
+      }
       let settled = false;
       inFlight += 1;
       const finish = (fn: () => void) => {
@@ -169,7 +174,6 @@ export function createTransport(
         outgoing.destroy();
         finish(() => reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted')));
       };
-      if (req.signal?.aborted) return onAbort();
       req.signal?.addEventListener('abort', onAbort, { once: true });
 
       outgoing.on('error', (err: NodeJS.ErrnoException) => {
