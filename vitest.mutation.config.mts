@@ -34,6 +34,8 @@ export default defineConfig({
       'packages/core/test/retry.test.ts',
       'packages/core/test/values.test.ts',
       'packages/core/test/scrub.integration.test.ts',
+      // The HTTP layer against small local HTTP(S) servers (milliseconds; the 16 MiB body tests ~1 s).
+      'packages/core/test/http/*.test.ts',
       // The dev server's policy, JWT and token code: its unit tables and its fast HTTP tests.
       'packages/testing/test/*.unit.test.ts',
       'packages/testing/test/acl-priority.test.ts',
