@@ -40,6 +40,15 @@ function ipInCidr(ip: string, cidr: string): boolean {
   return list.check(ip, net.isIP(ip) === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** `host`, `host:port`, `[v6]` or `[v6]:port`; a bare IPv6 address has no port. */
+function splitHostPort(entry: string): [string, string] {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return [bracketed[1] ?? '', bracketed[2] ?? ''];
+  const colon = entry.lastIndexOf(':');
+  if (colon > 0 && entry.indexOf(':') === colon) return [entry.slice(0, colon), entry.slice(colon + 1)];
+  return [entry, ''];
+}
+
 function excluded(host: string, port: string, noProxy: string): boolean {
   for (const raw of noProxy.split(',')) {
     const entry = raw.trim().toLowerCase();
@@ -49,15 +58,10 @@ function excluded(host: string, port: string, noProxy: string): boolean {
       if (ipInCidr(host, entry)) return true;
       continue;
     }
-    let name = entry;
-    let entryPort = '';
-    const colon = entry.lastIndexOf(':');
-    if (colon > 0 && !entry.includes(']') && entry.indexOf(':') === colon) {
-      name = entry.slice(0, colon);
-      entryPort = entry.slice(colon + 1);
-    }
+    const [entryHost, entryPort] = splitHostPort(entry);
     if (entryPort !== '' && entryPort !== port) continue;
-    name = name.replace(/^\[|\]$/g, '');
+    // Go reads `*.example.com` as `.example.com`: the subdomains only.
+    const name = entryHost.startsWith('*.') ? entryHost.slice(1) : entryHost;
     if (name.startsWith('.')) {
       if (host.endsWith(name)) return true;
     } else if (host === name || host.endsWith(`.${name}`)) return true;
