@@ -72,7 +72,8 @@ afterEach(() => {
   vault.handler = (req, res) => json(res, 200, { path: req.url, ...describeTls(req) });
 });
 
-const make = (tls: TransportTls, proxies?: Parameters<typeof createTransport>[2]) => {
+const DIRECT = { http: null, https: null, noProxy: '' };
+const make = (tls: TransportTls, proxies: Parameters<typeof createTransport>[2] = DIRECT) => {
   transport = createTransport(tls, 2000, proxies);
   return transport;
 };
