@@ -36,6 +36,8 @@ describe('proxyFor: Go http.ProxyFromEnvironment semantics (golang.org/x/net/htt
     ['https://128.0.0.1', { HTTPS_PROXY: 'http://p:1' }, 'http://p:1/'],
     ['https://127.example', { HTTPS_PROXY: 'http://p:1' }, 'http://p:1/'],
     ['http://[::2]:8200', { HTTP_PROXY: 'http://p:1' }, 'http://p:1/'],
+    ['http://[::ffff:127.0.0.1]:8200', { HTTP_PROXY: 'http://p:1' }, null],
+    ['http://[::ffff:10.0.0.1]:8200', { HTTP_PROXY: 'http://p:1' }, 'http://p:1/'],
     ['https://vault.localhost', { HTTPS_PROXY: 'http://p:1' }, null],
     ['https://localhost.example', { HTTPS_PROXY: 'http://p:1' }, 'http://p:1/'],
     // No proxy for the scheme: direct.

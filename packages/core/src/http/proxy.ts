@@ -82,6 +82,12 @@ export function proxyFor(target: URL, settings: ProxySettings): URL | null {
   return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) ? chosen : `http://${chosen}`);
 }
 
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || (net.isIPv4(ip) && ip.startsWith('127.'));
+/** 127.0.0.0/8 and ::1; a BlockList also matches their IPv4-mapped forms, as Go's IsLoopback does. */
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+function isLoopback(host: string): boolean {
+  const family = net.isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 6 ? 'ipv6' : 'ipv4');
 }
