@@ -117,7 +117,6 @@ export function createVaultHttpClient(options: ResolvedOptions): VaultHttpClient
     // node-vault hands its rpDefaults (strictSSL, timeout) to `defaults()`, which ignores them: the
     // transport carries the TLS options and the timeout itself.
     'request-promise': transport,
-    ...(options.namespace !== null ? { namespace: options.namespace } : {}),
   } as nodeVault.VaultOptions);
   // Never inherit process.env.VAULT_TOKEN / VAULT_NAMESPACE: only what options resolved counts.
   client.token = undefined as unknown as string;

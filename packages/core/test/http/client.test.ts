@@ -4,7 +4,7 @@
  * VaultHttpErrors, the per-request options, and the TLS settings with their file errors.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -267,6 +267,14 @@ describe('TLS settings: file errors name the setting', () => {
     expect(error.message).toBe(
       `VAULT_CAPATH file "${join(bad, 'a-readme.txt')}" holds no PEM certificate: keep only CA certificates in that directory`,
     );
+  });
+
+  it('VAULT_CAPATH with a dangling link → that file cannot be read (ENOENT)', () => {
+    const linked = join(dir, 'capath-link');
+    mkdirSync(linked);
+    symlinkSync(join(dir, 'gone.pem'), join(linked, 'gone.pem'));
+    const error = configError(() => make(vault.url, { caPath: linked }));
+    expect(error.message).toBe(`VAULT_CAPATH file "${join(linked, 'gone.pem')}" cannot be read (ENOENT)`);
   });
 
   it('VAULT_CACERT wins over VAULT_CAPATH: the directory is not read', () => {
