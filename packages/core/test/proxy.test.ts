@@ -66,14 +66,20 @@ describe('proxyFor: Go http.ProxyFromEnvironment semantics (golang.org/x/net/htt
     ['https://vault.example', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'vault.example:443' }, null],
     ['http://vault.example', { HTTP_PROXY: 'http://p:1', NO_PROXY: 'vault.example:80' }, null],
     ['http://vault.example', { HTTP_PROXY: 'http://p:1', NO_PROXY: 'vault.example:443' }, 'http://p:1/'],
-    // A leading colon is no host:port.
+    // A leading colon is no host:port, and an empty entry no host (a trailing-dot name would end with it).
     ['https://vault.example', { HTTPS_PROXY: 'http://p:1', NO_PROXY: ':443' }, 'http://p:1/'],
+    ['https://vault.example.', { HTTPS_PROXY: 'http://p:1', NO_PROXY: ':443' }, 'http://p:1/'],
+    ['https://vault.example.', { HTTPS_PROXY: 'http://p:1', NO_PROXY: ',,' }, 'http://p:1/'],
+    // A scheme is only one at the start of the value.
+    ['https://vault.example', { HTTPS_PROXY: 'p:1/?next=http://x' }, 'http://p:1/?next=http://x'],
     // IPv6: bare, bracketed, bracketed with a port.
     ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::1' }, null],
     ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '[fd00::1]' }, null],
     ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '[fd00::1]:8200' }, null],
     ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '[fd00::1]:443' }, 'http://p:1/'],
     ['https://[fd00::2]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::1' }, 'http://p:1/'],
+    ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'a[fd00::1]' }, 'http://p:1/'],
+    ['https://[fd00::1]:8200', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '[fd00::1]:8200x' }, 'http://p:1/'],
     // CIDR: IPv6 too; a CIDR never matches a name or the other family; malformed CIDRs match nothing.
     ['https://[fd00::5]', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::/8' }, null],
     ['https://[fe00::5]', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::/8' }, 'http://p:1/'],
@@ -83,6 +89,12 @@ describe('proxyFor: Go http.ProxyFromEnvironment semantics (golang.org/x/net/htt
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/8.5' }, 'http://p:1/'],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'ten/8' }, 'http://p:1/'],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '/8' }, 'http://p:1/'],
+    ['https://vault.example', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'ten/8' }, 'http://p:1/'],
+    ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/33' }, 'http://p:1/'],
+    ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/-1' }, 'http://p:1/'],
+    ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/32, 10.1.2.3/32' }, null],
+    ['https://[fd00::5]', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::/129' }, 'http://p:1/'],
+    ['https://[fd00::5]', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::5/128' }, null],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.1.2.0/24' }, null],
     ['https://10.1.3.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.1.2.0/24' }, 'http://p:1/'],
   ])('%s with %j → %s', (target, vars, expected) => {

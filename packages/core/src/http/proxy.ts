@@ -33,11 +33,13 @@ export function proxySettingsFromEnv(env: EnvRecord): ProxySettings {
 function ipInCidr(ip: string, cidr: string): boolean {
   const [base, bitsText] = cidr.split('/');
   const bits = Number(bitsText);
-  if (!base || !Number.isInteger(bits) || net.isIP(base) === 0 || net.isIP(base) !== net.isIP(ip))
-    return false;
+  const family = net.isIP(base ?? '');
+  // A malformed CIDR matches nothing (Go's ParseCIDR fails and the entry is read as a host name).
+  if (family === 0 || family !== net.isIP(ip) || !Number.isInteger(bits)) return false;
+  if (bits < 0 || bits > (family === 6 ? 128 : 32)) return false;
   const list = new net.BlockList();
-  list.addSubnet(base, bits, net.isIP(base) === 6 ? 'ipv6' : 'ipv4');
-  return list.check(ip, net.isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  list.addSubnet(base as string, bits, family === 6 ? 'ipv6' : 'ipv4');
+  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
 }
 
 /** `host`, `host:port`, `[v6]` or `[v6]:port`; a bare IPv6 address has no port. */

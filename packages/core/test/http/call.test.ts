@@ -164,6 +164,20 @@ describe('vaultCall', () => {
     expect(paths()).toEqual(['GET /v1/kv/data/a', 'GET /v1/sys/health']);
   });
 
+  it.each([
+    ['null', null],
+    ['a string', 'sealed'],
+  ])(
+    'a health answer that is JSON %s is no answer: the read’s own "sealed" still counts',
+    async (_n, body) => {
+      script['/v1/kv/data/a'] = [[503, { errors: ['Vault is sealed'] }]];
+      script['/v1/sys/health'] = [[503, JSON.stringify(body)]];
+      const error = await failure(read(policy()));
+      expect(error.code).toBe('VAULT_SEALED');
+      expect(paths()).toEqual(['GET /v1/kv/data/a', 'GET /v1/sys/health']);
+    },
+  );
+
   it('the health request is bounded by the attempt timeout', async () => {
     script['/v1/kv/data/a'] = [[503, { errors: ['x'] }]];
     script['/v1/sys/health'] = ['hang'];

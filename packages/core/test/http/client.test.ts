@@ -193,6 +193,13 @@ describe('answers', () => {
     expect(error).toMatchObject({ status: 403, errors: [], body });
   });
 
+  it('a 500 whose body is JSON null → VaultHttpError without errors', async () => {
+    vault.handler = (_req, res) => res.writeHead(500).end('null');
+    const error = await rejection<VaultHttpError>(read());
+    expect(error).toBeInstanceOf(VaultHttpError);
+    expect(error).toMatchObject({ status: 500, errors: [], body: null, malformed: false });
+  });
+
   it('a 200 that is not JSON → VaultHttpError marked malformed', async () => {
     vault.handler = (_req, res) => res.end('<html>login page</html>');
     const error = await rejection<VaultHttpError>(read());
@@ -260,8 +267,10 @@ describe('TLS settings: file errors name the setting', () => {
   it('VAULT_CAPATH with a non-PEM file → names the first such file in name order', () => {
     const bad = join(dir, 'capath-bad');
     mkdirSync(bad);
+    // Created neither in name order nor in its reverse: only sorting names a-readme.txt first.
     writeFileSync(join(bad, 'b-notes.txt'), 'notes');
     writeFileSync(join(bad, 'a-readme.txt'), 'readme');
+    writeFileSync(join(bad, 'c-more.txt'), 'more');
     const error = configError(() => make(vault.url, { caPath: bad }));
     expect(error).toMatchObject({ code: 'VAULT_TLS', setting: 'VAULT_CAPATH' });
     expect(error.message).toBe(
