@@ -91,6 +91,7 @@ describe('proxyFor: Go http.ProxyFromEnvironment semantics (golang.org/x/net/htt
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '/8' }, 'http://p:1/'],
     ['https://vault.example', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'ten/8' }, 'http://p:1/'],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/33' }, 'http://p:1/'],
+    ['https://11.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '0.0.0.0/0' }, null],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/-1' }, 'http://p:1/'],
     ['https://10.1.2.3', { HTTPS_PROXY: 'http://p:1', NO_PROXY: '10.0.0.0/32, 10.1.2.3/32' }, null],
     ['https://[fd00::5]', { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'fd00::/129' }, 'http://p:1/'],
