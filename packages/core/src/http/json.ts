@@ -31,7 +31,7 @@ function hasInexactNumber(text: string): boolean {
   return false;
 }
 
-function parseNumber(text: string): number | LosslessNumber {
+export function parseNumber(text: string): number | LosslessNumber {
   return exact(text) ? Number(text) : new (lossless().LosslessNumber)(text);
 }
 
