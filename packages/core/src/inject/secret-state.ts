@@ -142,7 +142,7 @@ export class SecretState {
     for (const key of changed) {
       const owned = this.injectedKeys.has(key) || override || env[key] === undefined;
       if (!owned) continue;
-      const value = next[key];
+      const value = Object.prototype.hasOwnProperty.call(next, key) ? next[key] : undefined;
       if (value !== undefined && fitsEnvironment(key, value)) {
         env[key] = value;
         this.injectedKeys.add(key);
