@@ -18,6 +18,7 @@ type Container = Record<string, unknown> | unknown[];
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** JSON.parse refuses the control characters unescaped inside a string. */
+// eslint-disable-next-line no-control-regex -- these very characters are what JSON refuses raw
 const CONTROL = /[\u0000-\u001f]/;
 const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const ESCAPES: Record<number, string> = {
