@@ -38,10 +38,7 @@ export function isEnvVarName(name: string): boolean {
 }
 
 /** Every reserved name and prefix, any case: a printable ASCII name it misses is not reserved. */
-const MAYBE_RESERVED = new RegExp(
-  `^(?:(?:${RESERVED_KEYS.join('|')})$|${RESERVED_PREFIXES.join('|')})`,
-  'i',
-);
+const MAYBE_RESERVED = new RegExp(`^(?:(?:${RESERVED_KEYS.join('|')})$|${RESERVED_PREFIXES.join('|')})`, 'i');
 const PRINTABLE_ASCII = /^[ -~]*$/;
 
 export function isReservedKey(name: string, allowed: readonly string[] = []): boolean {
