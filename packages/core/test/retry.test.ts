@@ -5,6 +5,7 @@ import { VaultHttpError } from '../src/http/http-error';
 import {
   RetryStop,
   backoffDelay,
+  parseRateLimitReset,
   parseRetryAfter,
   retryAfterDelay,
   withRetry,
@@ -99,7 +100,7 @@ describe('withRetry', () => {
     expect(calls).toBe(1);
   });
 
-  it('waits what Retry-After says, plus a jitter of up to as much again, instead of the backoff', async () => {
+  it('waits what Retry-After says, then a random point of the next max(1 s, Retry-After), instead of the backoff', async () => {
     const p = policy();
     let calls = 0;
     await withRetry(
@@ -244,10 +245,44 @@ describe('withRetry at the deadline (injected clock)', () => {
 });
 
 describe('the wait after a Retry-After', () => {
-  it('is never shorter than asked and at most twice it, spread by the random source', () => {
-    expect(retryAfterDelay(1000, () => 0)).toBe(1000);
-    expect(retryAfterDelay(1000, () => 0.25)).toBe(1250);
-    expect(retryAfterDelay(1000, () => 0.999_999)).toBe(1999);
+  it('is never shorter than asked and, on the first retry, at most twice it, spread by the random source', () => {
+    expect(retryAfterDelay(1000, 1, () => 0)).toBe(1000);
+    expect(retryAfterDelay(1000, 1, () => 0.25)).toBe(1250);
+    expect(retryAfterDelay(1000, 1, () => 0.999_999)).toBe(1999);
+    expect(retryAfterDelay(2000, 1, () => 0.5)).toBe(3000);
+  });
+
+  it('spreads over at least one quota interval (1 s): Vault says "0" when less than a second is left', () => {
+    expect(retryAfterDelay(0, 1, () => 0)).toBe(0);
+    expect(retryAfterDelay(0, 1, () => 0.5)).toBe(500);
+    expect(retryAfterDelay(0, 1, () => 0.999_999)).toBe(999);
+    expect(retryAfterDelay(300, 1, () => 0.5)).toBe(800);
+  });
+
+  it('spreads the n-th retry over n windows, at most 60 s', () => {
+    // Window: max(1 s, Retry-After) × retry.
+    expect([1, 2, 3, 4].map((n) => retryAfterDelay(0, n, () => 0.5))).toEqual([500, 1000, 1500, 2000]);
+    expect([1, 2, 3].map((n) => retryAfterDelay(2000, n, () => 0.5))).toEqual([3000, 4000, 5000]);
+    expect(retryAfterDelay(0, 100, () => 0.999_999)).toBe(59_999);
+    expect(retryAfterDelay(30_000, 3, () => 0.5)).toBe(60_000);
+    // Out-of-range retry numbers count as the first.
+    expect(retryAfterDelay(0, 0, () => 0.5)).toBe(500);
+  });
+
+  it('a fleet told "Retry-After: 0" again and again spreads out instead of retrying at once', async () => {
+    const p = policy({ maxRetries: 5 });
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls <= 4) throw http(429, 'rate limit quota exceeded', { 'retry-after': '0' });
+        return 'ok';
+      },
+      (e) => classifyFailure(e, 'read'),
+      p,
+    );
+    // random() = 0.5 of windows of 1, 2, 3, 4 s.
+    expect(p.waits).toEqual([500, 1000, 1500, 2000]);
   });
 
   it('shrinks its jitter, never the Retry-After itself, to fit the deadline', async () => {
@@ -274,6 +309,17 @@ describe('backoff and Retry-After parsing', () => {
     expect(backoffDelay(0, p)).toBe(99);
     expect(backoffDelay(5, p)).toBe(249);
     expect(backoffDelay(3, { ...p, random: () => 0 })).toBe(0);
+  });
+
+  it('reads X-Ratelimit-Reset as seconds, an HTTP date or a Unix time', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRateLimitReset('0', now)).toBe(0);
+    expect(parseRateLimitReset('2', now)).toBe(2000);
+    expect(parseRateLimitReset('Thu, 01 Jan 2026 00:00:03 GMT', now)).toBe(3000);
+    expect(parseRateLimitReset(String(now / 1000 + 4), now)).toBe(4000);
+    expect(parseRateLimitReset(String(now / 1000 - 4), now)).toBe(0);
+    expect(parseRateLimitReset(undefined, now)).toBeUndefined();
+    expect(parseRateLimitReset('later', now)).toBeUndefined();
   });
 
   it('parses seconds and HTTP dates', () => {

@@ -14,7 +14,7 @@ import {
 } from '../errors';
 import { VaultHttpError } from './http-error';
 import { redact } from './redact';
-import { RetryStop, parseRetryAfter, type RetryDecision } from './retry';
+import { RetryStop, parseRateLimitReset, parseRetryAfter, type RetryDecision } from './retry';
 import { TransportError } from './transport';
 
 export type Phase = 'login' | 'read' | 'detect';
@@ -62,7 +62,10 @@ export function classifyFailure(error: unknown, phase: Phase): RetryDecision {
   }
   if (error instanceof VaultHttpError) {
     const { status } = error;
-    const retryAfterMs = parseRetryAfter(error.headers['retry-after']);
+    // A 429 without Retry-After may still say when the quota refills.
+    const retryAfterMs =
+      parseRetryAfter(error.headers['retry-after']) ??
+      (status === 429 ? parseRateLimitReset(error.headers['x-ratelimit-reset']) : undefined);
     const withDelay = (d: RetryDecision) => (retryAfterMs === undefined ? d : { ...d, retryAfterMs });
     if (error.malformed && status >= 200 && status < 300) return { retryable: false };
     if (status === 412 || status === 429) return withDelay({ retryable: true });

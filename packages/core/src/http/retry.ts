@@ -1,8 +1,8 @@
 /**
  * Retry with exponential backoff and full jitter (delay = random(0, min(cap, base * 2^n))),
- * `Retry-After` honoured (plus a jitter of up to as much again, so clients told the same wait do not
- * return in one burst), and one overall deadline that bounds every attempt and every wait.
- * Which failures are transient is decided by the caller's `classify`.
+ * `Retry-After` honoured (then a random point in a spread window that widens with each retry, so
+ * clients told the same wait do not return in one burst), and one overall deadline that bounds every
+ * attempt and every wait. Which failures are transient is decided by the caller's `classify`.
  */
 
 export interface RetryPolicy {
@@ -100,15 +100,44 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 }
 
 /**
- * A fleet rate-limited at once is told the same `Retry-After`: each waits it plus up to this share
- * of it again, so the retries arrive spread over a period instead of as the same burst one period
- * later (measured: about 1.2× the minimum requests instead of 1.6× for 1,000 pods at 2× the quota).
+ * `X-Ratelimit-Reset` (what a 429 may carry instead of `Retry-After`): seconds until the quota
+ * refills (Vault's current quotas), an HTTP-date (older Vault releases), or epoch seconds (some proxies).
  */
-export const RETRY_AFTER_JITTER = 1;
+export function parseRateLimitReset(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const ms = parseRetryAfter(value, now);
+  // More than ~30 years of seconds is a Unix time, not a wait.
+  return ms !== undefined && ms > 1e12 ? Math.max(0, ms - now) : ms;
+}
 
-/** The wait for a `Retry-After`: never shorter than asked, at most (1 + RETRY_AFTER_JITTER) times it. */
-export function retryAfterDelay(retryAfterMs: number, random: () => number = Math.random): number {
-  return retryAfterMs + Math.floor(random() * RETRY_AFTER_JITTER * retryAfterMs);
+/**
+ * Vault's rate-limit quotas count requests per interval, 1 s unless configured otherwise; the
+ * `Retry-After` they send is the whole seconds left of it, so "0" means "within a second". The first
+ * retry is spread over at least this window.
+ */
+export const RETRY_SPREAD_MIN_MS = 1000;
+/** The spread window never grows past this (the background backoff's cap too). */
+export const RETRY_SPREAD_MAX_MS = 60_000;
+
+/**
+ * The wait before retry `retry` (1-based) after a `Retry-After` of `retryAfterMs`: never shorter
+ * than asked, then a random point in a window of `retry` times max(1 s, Retry-After), at most 60 s.
+ * A fleet refused at once comes back spread over the next quota interval instead of as one burst;
+ * those refused again spread over two intervals, then three, so a backlog larger than the quota
+ * thins out instead of being refused again together.
+ */
+export function retryAfterDelay(
+  retryAfterMs: number,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  const window = Math.min(
+    RETRY_SPREAD_MAX_MS,
+    Math.max(RETRY_SPREAD_MIN_MS, retryAfterMs) * Math.max(1, retry),
+  );
+  return retryAfterMs + Math.floor(random() * window);
 }
 
 export function backoffDelay(
@@ -145,7 +174,7 @@ export async function withRetry<T>(
       if (attempt > policy.maxRetries) throw new RetryStop('exhausted', error, attempt);
       const wanted =
         decision.retryAfterMs !== undefined
-          ? retryAfterDelay(decision.retryAfterMs, policy.random)
+          ? retryAfterDelay(decision.retryAfterMs, attempt, policy.random)
           : backoffDelay(attempt - 1, policy);
       const leftNow = policy.deadline - now();
       // Vault's Retry-After is honoured or not at all; its jitter and our own backoff shrink to the
