@@ -6,16 +6,14 @@
  *
  * Each pod arrives at a uniform random time in [0, 1 s), logs in, then reads (1 ms each way). A
  * refused request (429) waits what the policy says and is sent again, up to `maxRetries` times.
- * Limiters:
- * - `dev server`: @vault-config/testing's setRateLimit — a sliding one-second window, Retry-After
- *   rounded up to at least 1 s.
- * - `Vault quota`: vault/quotas/quotas_rate_limit.go on sethvargo/go-limiter's memorystore — the
- *   bucket refills to `rate` at each tick of the interval (a fixed window), and Retry-After is the
- *   whole seconds left until that tick, so "0" for a 1 s interval (sent only when
- *   enable_rate_limit_response_headers is on). The window's phase is random.
+ * The limiter is Vault's quota (vault/quotas/quotas_rate_limit.go on sethvargo/go-limiter's
+ * memorystore), as the dev server's setRateLimit also is: the bucket refills to `rate` at each tick of
+ * the interval (a fixed window), and Retry-After is the whole seconds left until that tick, so "0" for
+ * a 1 s interval (sent only when enable_rate_limit_response_headers is on). The window's phase is random.
  * Policies: the wait after a Retry-After of `ra` ms at retry n (1-based), with random r in [0, 1):
  * - `before`: ra + r·ra (what the core did before: 0 when Vault says "0").
- * - `ours`: ra + r·min(60 s, max(1 s, ra)·n) (packages/core/src/http/retry.ts retryAfterDelay).
+ * - `ours`: ra + r·min(60 s, max(1 s, ra)·n) (packages/core/src/http/retry.ts retryAfterDelay), and
+ *   429s counted apart from maxRetries, up to max(maxRetries, 10) (QUOTA_RETRIES).
  */
 import { printTable } from './lib/stats.mjs';
 
@@ -29,23 +27,15 @@ function seeded(seed) {
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
+/** `wait` after a refusal; `retries`: how many 429s a pod takes before giving up, given maxRetries. */
 const policies = {
-  before: (ra, _n, r) => ra + Math.floor(r * ra),
-  ours: (ra, n, r) => ra + Math.floor(r * Math.min(60_000, Math.max(1000, ra) * n)),
+  before: { wait: (ra, _n, r) => ra + Math.floor(r * ra), retries: (max) => max },
+  // 429s are counted apart from other failures, up to max(maxRetries, QUOTA_RETRIES = 10).
+  ours: {
+    wait: (ra, n, r) => ra + Math.floor(r * Math.min(60_000, Math.max(1000, ra) * n)),
+    retries: (max) => Math.max(max, 10),
+  },
 };
-
-/** Sliding one-second window, as the dev server's RateLimiter. */
-function slidingLimiter() {
-  const hits = [];
-  let head = 0;
-  return (t) => {
-    while (head < hits.length && t - hits[head] >= 1000) head++;
-    if (hits.length - head >= RPS)
-      return { ok: false, retryAfterMs: Math.max(1, Math.ceil((1000 - (t - hits[head])) / 1000)) * 1000 };
-    hits.push(t);
-    return { ok: true };
-  };
-}
 
 /** Fixed windows from `phase` on, as go-limiter's memorystore bucket; Retry-After truncated to seconds. */
 function vaultLimiter(phase) {
@@ -102,7 +92,8 @@ function run(limiterOf, policy, seed, maxRetries) {
         if (step === 'login') send(now, 'read', 0);
         else lastReady = Math.max(lastReady, now);
       } else if (retry >= maxRetries) failed++;
-      else push(now + policy(answer.retryAfterMs, retry + 1, random()), (at) => send(at, step, retry + 1));
+      else
+        push(now + policy.wait(answer.retryAfterMs, retry + 1, random()), (at) => send(at, step, retry + 1));
     });
   };
   for (let i = 0; i < PODS; i++) push(random() * 1000, (t) => send(t, 'login', 0));
@@ -114,14 +105,15 @@ function run(limiterOf, policy, seed, maxRetries) {
 }
 
 const limiters = {
-  'dev server (sliding window)': () => slidingLimiter(),
   'Vault quota (fixed window, random phase)': (random) => vaultLimiter(random() * 1000),
 };
 const rows = [];
 for (const maxRetries of [10, 3]) {
   for (const [limiter, limiterOf] of Object.entries(limiters)) {
     for (const [name, policy] of Object.entries(policies)) {
-      const runs = Array.from({ length: SEEDS }, (_, i) => run(limiterOf, policy, i + 1, maxRetries));
+      const runs = Array.from({ length: SEEDS }, (_, i) =>
+        run(limiterOf, policy, i + 1, policy.retries(maxRetries)),
+      );
       const x = runs.map((r) => r.requests / (2 * PODS));
       const ready = runs.map((r) => r.lastReady / 1000);
       const failed = runs.map((r) => r.failed);
@@ -147,7 +139,7 @@ console.log(
     'all_ready_s: when the last pod that did not give up was ready.',
     "Floor for any policy: a pod's first request cannot know that the quota is spent. With arrivals",
     `uniform over 1 s and two requests per pod, the quota is spent ${RPS / (2 * PODS)} s in, so about ${refusedFirst} first`,
-    `requests are refused whatever the clients do next: at least ${((2 * PODS + refusedFirst) / (2 * PODS)).toFixed(3)}× the minimum on the sliding`,
-    `window (1.25–1.375× on Vault's fixed window, by phase), and ${(2 * PODS) / RPS} s for the ${2 * PODS} requests that must pass.`,
+    `requests are refused whatever the clients do next: up to ${((2 * PODS + refusedFirst) / (2 * PODS)).toFixed(3)}× the minimum (1.25–1.375×`,
+    `on Vault's fixed window, by its phase), and ${(2 * PODS) / RPS} s for the ${2 * PODS} requests that must pass.`,
   ].join('\n'),
 );

@@ -4,7 +4,8 @@ import { benchVault } from './vault.mjs';
 
 const { paths = 1, rateLimit = 0 } = JSON.parse(process.argv[2] ?? '{}');
 const vault = await benchVault({ paths });
-if (rateLimit > 0) vault.server.setRateLimit(rateLimit);
+// With enable_rate_limit_response_headers on, so that refused pods are told Retry-After.
+if (rateLimit > 0) vault.server.setRateLimit(rateLimit, { responseHeaders: true });
 process.send({ ready: { address: vault.server.address, paths: vault.paths, tokenPath: vault.tokenPath } });
 process.on('message', async (msg) => {
   if (msg === 'stats') {

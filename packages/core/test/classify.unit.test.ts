@@ -43,9 +43,21 @@ const rows: { status: number; phase?: Phase; message?: string; retryable: boolea
 ];
 
 describe('classifyFailure: retried or not', () => {
-  it.each(rows)('HTTP $status ($phase, "$message") retryable: $retryable — $source', (row) => {
-    const decision = classifyFailure(http(row.status, row.message ?? ''), row.phase ?? 'read');
-    expect(decision).toEqual({ retryable: row.retryable });
+  it.each(rows.filter((r) => r.status !== 429))(
+    'HTTP $status ($phase, "$message") retryable: $retryable — $source',
+    (row) => {
+      const decision = classifyFailure(http(row.status, row.message ?? ''), row.phase ?? 'read');
+      expect(decision).toEqual({ retryable: row.retryable });
+    },
+  );
+
+  // [quota] Vault's rate-limit headers are opt-in: a bare 429 means "within the quota's interval".
+  it('HTTP 429 with no header: retried as a quota refusal, as if Retry-After were 0', () => {
+    expect(classifyFailure(http(429, 'rate limit quota exceeded'), 'read')).toEqual({
+      retryable: true,
+      quota: true,
+      retryAfterMs: 0,
+    });
   });
 
   it('a 2xx whose body is not JSON is not retried; a 5xx that is not JSON is', () => {
@@ -82,6 +94,7 @@ describe('classifyFailure: Retry-After honoured on every retried status [rfc]', 
     expect(classifyFailure(http(status, '', { 'retry-after': '7' }), 'read')).toEqual({
       retryable: true,
       retryAfterMs: 7000,
+      ...(status === 429 ? { quota: true } : {}),
     });
   });
 
@@ -97,10 +110,12 @@ describe('classifyFailure: Retry-After honoured on every retried status [rfc]', 
   it('a 429 without Retry-After waits what X-Ratelimit-Reset says; Retry-After wins when both are there', () => {
     expect(classifyFailure(http(429, '', { 'x-ratelimit-reset': '3' }), 'read')).toEqual({
       retryable: true,
+      quota: true,
       retryAfterMs: 3000,
     });
     expect(classifyFailure(http(429, '', { 'retry-after': '1', 'x-ratelimit-reset': '3' }), 'read')).toEqual({
       retryable: true,
+      quota: true,
       retryAfterMs: 1000,
     });
     // Only a rate limit's reset is a wait: a 503 carrying one keeps the backoff.

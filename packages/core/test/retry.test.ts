@@ -3,6 +3,7 @@ import { classifyFailure } from '../src/http/error-mapping';
 import { VaultSecretError } from '../src/errors';
 import { VaultHttpError } from '../src/http/http-error';
 import {
+  QUOTA_RETRIES,
   RetryStop,
   backoffDelay,
   parseRateLimitReset,
@@ -283,6 +284,61 @@ describe('the wait after a Retry-After', () => {
     );
     // random() = 0.5 of windows of 1, 2, 3, 4 s.
     expect(p.waits).toEqual([500, 1000, 1500, 2000]);
+  });
+
+  it('429s do not use up maxRetries: up to QUOTA_RETRIES of them, counted on their own', async () => {
+    const p = policy({ maxRetries: 2, deadline: Date.now() + 3_600_000 });
+    const events: RetryEvent[] = [];
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw http(429, 'rate limit quota exceeded');
+        },
+        (e) => classifyFailure(e, 'read'),
+        { ...p, onRetry: (e) => void events.push(e) },
+      ),
+    );
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(QUOTA_RETRIES + 1);
+    // A bare 429 (Vault's headers are opt-in) spreads like "Retry-After: 0": windows of 1, 2, 3 … s.
+    expect(p.waits.slice(0, 3)).toEqual([500, 1000, 1500]);
+    expect(events.map((e) => `${e.attempt}/${e.maxAttempts}`).slice(0, 2)).toEqual(['1/11', '2/11']);
+  });
+
+  it('other failures keep their own count beside 429s', async () => {
+    const p = policy({ maxRetries: 2 });
+    const answers = [http(503), http(429), http(429), http(503), http(429), http(503)];
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          throw answers[calls++];
+        },
+        (e) => classifyFailure(e, 'read'),
+        p,
+      ),
+    );
+    // The third 503 is the third non-quota failure: one more than maxRetries = 2.
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(6);
+  });
+
+  it('a policy that does not retry does not retry a 429 either', async () => {
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw http(429, 'rate limit quota exceeded');
+        },
+        (e) => classifyFailure(e, 'read'),
+        policy({ maxRetries: 0 }),
+      ),
+    );
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(1);
   });
 
   it('shrinks its jitter, never the Retry-After itself, to fit the deadline', async () => {

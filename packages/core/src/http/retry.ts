@@ -45,7 +45,16 @@ export interface RetryDecision {
   retryable: boolean;
   /** Server-requested wait (from `Retry-After`), in ms. */
   retryAfterMs?: number;
+  /** Refused by a rate-limit quota (429): counted apart from other failures, see QUOTA_RETRIES. */
+  quota?: boolean;
 }
+
+/**
+ * Retries after 429s when the policy retries at all: a quota refusal says "later", not "broken", so
+ * it does not use up `maxRetries`. A fleet larger than the quota can be refused several times in a
+ * row; the spread window (n × max(1 s, Retry-After)) and the deadline bound the total wait.
+ */
+export const QUOTA_RETRIES = 10;
 
 export interface AttemptContext {
   /** 1-based. */
@@ -156,6 +165,8 @@ export async function withRetry<T>(
   const now = policy.now ?? Date.now;
   const sleep = policy.sleep ?? defaultSleep;
   let attempt = 0;
+  let quotaRefusals = 0;
+  const quotaRetries = policy.maxRetries > 0 ? Math.max(policy.maxRetries, QUOTA_RETRIES) : 0;
   for (;;) {
     const left = policy.deadline - now();
     if (left <= 0) throw new RetryStop('deadline', undefined, attempt, { leftMs: 0 });
@@ -171,11 +182,16 @@ export async function withRetry<T>(
     } catch (error) {
       const decision = classify(error);
       if (!decision.retryable) throw new RetryStop('fatal', error, attempt);
-      if (attempt > policy.maxRetries) throw new RetryStop('exhausted', error, attempt);
+      if (decision.quota) quotaRefusals += 1;
+      // The counter that applies to this failure: quota refusals, or every other failure.
+      const [count, allowed] = decision.quota
+        ? [quotaRefusals, quotaRetries]
+        : [attempt - quotaRefusals, policy.maxRetries];
+      if (count > allowed) throw new RetryStop('exhausted', error, attempt);
       const wanted =
         decision.retryAfterMs !== undefined
-          ? retryAfterDelay(decision.retryAfterMs, attempt, policy.random)
-          : backoffDelay(attempt - 1, policy);
+          ? retryAfterDelay(decision.retryAfterMs, count, policy.random)
+          : backoffDelay(count - 1, policy);
       const leftNow = policy.deadline - now();
       // Vault's Retry-After is honoured or not at all; its jitter and our own backoff shrink to the
       // time left.
@@ -188,8 +204,8 @@ export async function withRetry<T>(
       const wait = Math.min(wanted, leftNow - MIN_ATTEMPT_MS);
       if (wait < 0) throw new RetryStop('deadline', error, attempt, { leftMs: Math.max(0, leftNow) });
       policy.onRetry?.({
-        attempt,
-        maxAttempts: policy.maxRetries + 1,
+        attempt: count,
+        maxAttempts: allowed + 1,
         error,
         waitMs: wait,
         shortened: wait < wanted,
