@@ -132,6 +132,16 @@ describe('how the answer is read', () => {
     expect(response).toMatchObject({ statusCode: 502, malformed: true, body: undefined });
   });
 
+  it('a body that goes wrong in its first chunk is malformed, whatever follows', async () => {
+    vault.handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":]');
+      setTimeout(() => res.end(',"more":1}'), 5);
+    };
+    const response = await fresh().send({ method: 'GET', uri: `${vault.url}/v1/x` });
+    expect(response).toMatchObject({ statusCode: 200, malformed: true, body: undefined });
+  });
+
   it('numbers keep their source text', async () => {
     vault.handler = (_req, res) => res.end('{"data":{"N":12345678901234567890,"S":3600}}');
     const response = await fresh().send({ method: 'GET', uri: `${vault.url}/v1/x` });
