@@ -1,0 +1,132 @@
+/**
+ * A start-up that fails, through the manager: the error and its code, the status it leaves, the one
+ * log line (or none when the caller reports it), nothing written to env, and the token given back.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../../src/errors';
+import { PATH, COMMON, startHarness, type Harness } from '../support/dev-vault';
+import { rig, requestLines } from '../support/manager-harness';
+
+let h: Harness;
+beforeEach(async () => {
+  h = await startHarness();
+});
+afterEach(async () => h.close());
+
+const LOGIN = 'POST /v1/auth/kubernetes-dev-myapp/login 200';
+const REVOKE_SELF = 'POST /v1/auth/token/revoke-self 204';
+
+describe('invalid options', () => {
+  it('reject initialize() with VAULT_CONFIG_INVALID naming the setting, before any request', async () => {
+    const { manager } = rig(h, { timeout: 'soon' });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VaultConfigurationError);
+    expect(error).toMatchObject({ code: 'VAULT_CONFIG_INVALID', setting: 'VAULT_TIMEOUT' });
+    expect(await requestLines(h)).toEqual([]);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'failed',
+      secrets_loaded: false,
+      last_error: { code: 'VAULT_CONFIG_INVALID', name: 'VaultConfigurationError' },
+    });
+    expect(h.logs).toEqual([
+      `[vault-config] start-up failed: ${(error as VaultConfigurationError).toLogLine()}`,
+    ]);
+  });
+
+  it('initializeInBackground() does not retry them: no timer is set', async () => {
+    const { manager, clock } = rig(h, { timeout: 'soon' });
+    manager.initializeInBackground();
+    await clock.advance(0);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'failed',
+      last_error: { code: 'VAULT_CONFIG_INVALID' },
+    });
+    expect(clock.timers).toBe(0);
+    expect(h.logs.filter((l) => l.includes('loading again'))).toEqual([]);
+  });
+});
+
+describe('Vault refuses', () => {
+  it('a rejected login: VaultAuthenticationError, not authenticated, nothing to give back', async () => {
+    const { manager, env } = rig(h, { role: 'no-such-role' });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VaultAuthenticationError);
+    expect(error).toMatchObject({ code: 'VAULT_LOGIN_REJECTED' });
+    expect(await requestLines(h)).toEqual(['POST /v1/auth/kubernetes-dev-myapp/login 400']);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'failed',
+      authenticated: false,
+      token_expires_at: null,
+      last_error: { code: 'VAULT_LOGIN_REJECTED' },
+    });
+    expect(env).toEqual({});
+  });
+
+  it('a missing path after the login: the token it logged in for is revoked, the status shows it gone', async () => {
+    const { manager, env } = rig(h, { path: [PATH, 'ACME/NOPE'] });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(VaultSecretError);
+    expect(error).toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND', setting: 'VAULT_PATH' });
+    // Both reads in parallel after the login (either may finish first), then the token given back.
+    const lines = await requestLines(h);
+    expect(lines).toHaveLength(4);
+    expect([lines[0], lines[3]]).toEqual([LOGIN, REVOKE_SELF]);
+    expect(lines.slice(1, 3).sort()).toEqual([
+      `GET /v1/kv/data/${PATH} 200`,
+      'GET /v1/kv/data/ACME/NOPE 404',
+    ]);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'failed',
+      secrets_loaded: false,
+      authenticated: false,
+      token_expires_at: null,
+      keys: 0,
+      last_error: { code: 'VAULT_SECRET_NOT_FOUND' },
+    });
+    expect(env).toEqual({});
+    expect(manager.getAll()).toEqual({});
+  });
+
+  it('a required key Vault does not have: names it and the paths read, nothing injected', async () => {
+    const { manager, env } = rig(h, { path: [PATH, COMMON], required: ['API_KEY', 'MISSING_ONE'] });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VAULT_REQUIRED_KEYS_MISSING', keys: ['MISSING_ONE'] });
+    expect((error as Error).message).toContain('MISSING_ONE');
+    expect((error as Error).message).toContain(`kv/${PATH}, kv/${COMMON}`);
+    expect(env).toEqual({});
+    expect((await requestLines(h)).at(-1)).toBe(REVOKE_SELF);
+    expect(manager.getStatus()).toMatchObject({ state: 'failed', keys: 0, secrets_loaded: false });
+  });
+});
+
+describe('who logs the failure', () => {
+  it('the manager logs one error line by default', async () => {
+    const { manager } = rig(h, { role: 'no-such-role' });
+    const error = (await manager.initialize().catch((e: unknown) => e)) as VaultAuthenticationError;
+    expect(h.logs).toEqual([`[vault-config] start-up failed: ${error.toLogLine()}`]);
+  });
+
+  it('logStartupFailure: false leaves it to the caller: a debug line with the code only', async () => {
+    const { manager } = rig(h, { role: 'no-such-role', logStartupFailure: false });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_LOGIN_REJECTED' });
+    expect(h.logs).toEqual(['[vault-config] start-up failed (reported by the caller): VAULT_LOGIN_REJECTED']);
+  });
+
+  it('a key the transform cannot map fails the commit: logged with its code, the token given back', async () => {
+    const { manager, env } = rig(h, {
+      keyTransform: () => {
+        throw new TypeError('transform broke');
+      },
+    });
+    await expect(manager.initialize()).rejects.toMatchObject({
+      code: 'VAULT_INVALID_KEY',
+      keys: ['DATABASE_URL'],
+    });
+    expect(h.logs).toEqual([
+      '[vault-config] start-up failed: VaultSecretError [VAULT_INVALID_KEY]: secret key "DATABASE_URL" at kv/ACME/DEV/MYAPP made keyTransform throw and cannot be mapped: fix keyTransform',
+    ]);
+    expect(await requestLines(h)).toEqual([LOGIN, `GET /v1/kv/data/${PATH} 200`, REVOKE_SELF]);
+    expect(env).toEqual({});
+    expect(manager.getStatus()).toMatchObject({ state: 'failed', authenticated: false });
+  });
+});
