@@ -3,16 +3,16 @@
  * backoff (the wait is logged in seconds), a load that succeeds later is announced on changes$
  * (reason `load`), and nothing is retried after close() or twice at once.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretChangeEvent } from '../../src/types';
-import { PATH, startHarness, type Harness } from '../support/dev-vault';
-import { rig, requestLines, START, until } from '../support/manager-harness';
+import { PATH, type Harness } from '../support/dev-vault';
+import { rig, requestLines, START, until, useHarness } from '../support/manager-harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterEach(async () => h.close());
 
 const LOGIN = 'POST /v1/auth/kubernetes-dev-myapp/login';
 const READ = `GET /v1/kv/data/${PATH} 200`;

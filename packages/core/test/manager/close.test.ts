@@ -4,16 +4,16 @@
  * handed in), and what stays quiet afterwards (streams complete, no new load, no status change).
  */
 import { filter, firstValueFrom } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { VaultConfigurationError, VaultError } from '../../src/errors';
-import { PATH, startHarness, type Harness } from '../support/dev-vault';
-import { rig, requestLines } from '../support/manager-harness';
+import { PATH, type Harness } from '../support/dev-vault';
+import { rig, requestLines, useHarness } from '../support/manager-harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterEach(async () => h.close());
 
 const LOGIN = 'POST /v1/auth/kubernetes-dev-myapp/login 200';
 const READ = `GET /v1/kv/data/${PATH} 200`;

@@ -2,16 +2,16 @@
  * A start-up that fails, through the manager: the error and its code, the status it leaves, the one
  * log line (or none when the caller reports it), nothing written to env, and the token given back.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../../src/errors';
-import { PATH, COMMON, startHarness, type Harness } from '../support/dev-vault';
-import { rig, requestLines } from '../support/manager-harness';
+import { PATH, COMMON, type Harness } from '../support/dev-vault';
+import { rig, requestLines, useHarness } from '../support/manager-harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterEach(async () => h.close());
 
 const LOGIN = 'POST /v1/auth/kubernetes-dev-myapp/login 200';
 const REVOKE_SELF = 'POST /v1/auth/token/revoke-self 204';

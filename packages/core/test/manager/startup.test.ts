@@ -4,15 +4,15 @@
  * given back right after a start-up-only load.
  */
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PATH, COMMON, CANARY, startHarness, type Harness } from '../support/dev-vault';
-import { rig, requestLines, untilRequest, START } from '../support/manager-harness';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PATH, COMMON, CANARY, type Harness } from '../support/dev-vault';
+import { rig, requestLines, untilRequest, START, useHarness } from '../support/manager-harness';
 
+const harness = useHarness();
 let h: Harness;
-beforeEach(async () => {
-  h = await startHarness();
+beforeEach(() => {
+  h = harness();
 });
-afterEach(async () => h.close());
 
 const LOGIN = 'POST /v1/auth/kubernetes-dev-myapp/login 200';
 const READ = `GET /v1/kv/data/${PATH} 200`;
@@ -128,7 +128,7 @@ describe('the status', () => {
     const { manager } = rig(h);
     const custom = (manager as unknown as Record<symbol, (d: number, o: unknown) => string>)[
       Symbol.for('nodejs.util.inspect.custom')
-    ];
+    ] as (d: number, o: unknown) => string;
     expect(custom.call(manager, 0, {})).toBe(`VaultSecretManager ${JSON.stringify(manager.getStatus())}`);
   });
 

@@ -6,9 +6,16 @@
 import { VaultSecretManager } from '../../src/manager';
 import type { VaultOptions } from '../../src/options';
 import { FakeClock, sequence, settle } from './fake-clock';
-import type { Harness } from './dev-vault';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { CANARY, COMMON, PATH, startHarness, type Harness } from './dev-vault';
 
 export const START = Date.UTC(2026, 0, 1);
+
+/** What startHarness() writes to the KV paths. */
+const SEED: Record<string, Record<string, unknown>> = {
+  [PATH]: { ...CANARY, PORT: 8080, DEBUG: false, FEATURES: { a: [1] }, EMPTY: null },
+  [COMMON]: { LOG_LEVEL: 'info', PORT: 3000 },
+};
 
 export interface Rig {
   manager: VaultSecretManager;
@@ -64,4 +71,25 @@ export async function until(check: () => boolean, what: string, ms = 2_000): Pro
     await new Promise((r) => setTimeout(r, 1));
   }
   await settle();
+}
+
+/**
+ * One dev server per test file (starting one takes a few hundred ms: key generation), put back
+ * before each test: no faults, an empty request log and log, the seeded secrets.
+ */
+export function useHarness(): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => h?.close());
+  beforeEach(() => {
+    const harness = h as Harness;
+    harness.server.clearFaults();
+    harness.server.clearRequests();
+    harness.logs.length = 0;
+    harness.server.writeSecret('kv', PATH, SEED[PATH] as Record<string, unknown>);
+    harness.server.writeSecret('kv', COMMON, SEED[COMMON] as Record<string, unknown>);
+  });
+  return () => h as Harness;
 }
