@@ -130,4 +130,13 @@ describe('close() after a load', () => {
     manager.reportConsumerError('pool', new VaultConfigurationError('VAULT_CLOSED', 'late'));
     expect(manager.getStatus()).toMatchObject({ state: 'ready', last_error: null });
   });
+
+  it('waits for the revoke-after-load still in flight', async () => {
+    h.server.addFault({ type: 'latency', ms: 50 }, { path: '/v1/auth/token/revoke-self' });
+    const { manager } = rig(h, { revokeToken: undefined });
+    await manager.initialize();
+    expect(h.logs.filter((l) => l.includes('revoked'))).toEqual([]);
+    await manager.close();
+    expect(h.logs).toContain('[vault-config] token revoked after start-up (VAULT_REVOKE_TOKEN)');
+  });
 });

@@ -90,9 +90,12 @@ describe('Vault refuses', () => {
   it('a required key Vault does not have: names it and the paths read, nothing injected', async () => {
     const { manager, env } = rig(h, { path: [PATH, COMMON], required: ['API_KEY', 'MISSING_ONE'] });
     const error = await manager.initialize().catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'VAULT_REQUIRED_KEYS_MISSING', keys: ['MISSING_ONE'] });
-    expect((error as Error).message).toContain('MISSING_ONE');
-    expect((error as Error).message).toContain(`kv/${PATH}, kv/${COMMON}`);
+    expect(error).toMatchObject({
+      code: 'VAULT_REQUIRED_KEYS_MISSING',
+      keys: ['MISSING_ONE'],
+      setting: 'VAULT_PATH',
+      message: `required keys missing from Vault: MISSING_ONE (read kv/${PATH}, kv/${COMMON}): add them in Vault or fix VAULT_PATH`,
+    });
     expect(env).toEqual({});
     expect((await requestLines(h)).at(-1)).toBe(REVOKE_SELF);
     expect(manager.getStatus()).toMatchObject({ state: 'failed', keys: 0, secrets_loaded: false });
@@ -128,5 +131,81 @@ describe('who logs the failure', () => {
     expect(await requestLines(h)).toEqual([LOGIN, `GET /v1/kv/data/${PATH} 200`, REVOKE_SELF]);
     expect(env).toEqual({});
     expect(manager.getStatus()).toMatchObject({ state: 'failed', authenticated: false });
+  });
+});
+
+describe('what the load passes on', () => {
+  it('a pinned version is named when required keys are missing', async () => {
+    const { manager } = rig(h, { version: 1, required: ['MISSING_ONE'] });
+    await expect(manager.initialize()).rejects.toMatchObject({
+      code: 'VAULT_REQUIRED_KEYS_MISSING',
+      setting: 'VAULT_SECRET_VERSION',
+    });
+  });
+
+  it('a retried read is logged at warn, naming the path and the attempt; the load then succeeds', async () => {
+    h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: `/v1/kv/data/${PATH}`, times: 1 },
+    );
+    const { manager } = rig(h, { revokeToken: false });
+    await manager.initialize();
+    expect(h.logs[0]).toMatch(
+      new RegExp(
+        `^\\[vault-config\\] reading kv/${PATH}: attempt 1/4 failed \\(HTTP 500\\); next in \\d+ ms$`,
+      ),
+    );
+    expect(h.logs).toHaveLength(2);
+    expect(manager.getStatus().state).toBe('ready');
+    await manager.close();
+  });
+
+  it('kvVersion auto asks the mount once after the login, then reads', async () => {
+    const { manager } = rig(h, { revokeToken: false, kvVersion: 'auto' });
+    await manager.initialize();
+    expect(await requestLines(h)).toEqual([
+      LOGIN,
+      'GET /v1/sys/internal/ui/mounts/kv/ACME/DEV/MYAPP 200',
+      `GET /v1/kv/data/${PATH} 200`,
+    ]);
+    await manager.close();
+  });
+
+  it('the first failed path stops the retries of the others', async () => {
+    h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: `/v1/kv/data/${COMMON}` },
+    );
+    h.server.addFault({ type: 'latency', ms: 30 }, { path: `/v1/kv/data/${COMMON}` });
+    const { manager } = rig(h, { path: [PATH, 'ACME/NOPE', COMMON] });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    const lines = await requestLines(h);
+    // Without the stop, the 500 would be tried 4 times (maxRetries 3).
+    expect(lines.filter((l) => l.includes(COMMON)).length).toBeLessThanOrEqual(1);
+  });
+
+  it('a token handed in is not revoked when the load fails', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'] });
+    const { manager } = rig(h, { authMethod: 'token', token, path: [PATH, 'ACME/NOPE'] });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    const lines = await requestLines(h);
+    expect(lines.filter((l) => l.includes('revoke'))).toEqual([]);
+    expect(manager.getStatus()).toMatchObject({ authenticated: false, state: 'failed' });
+  });
+
+  it('a request slower than VAULT_TIMEOUT fails the load (one attempt, no retries left)', async () => {
+    h.server.addFault({ type: 'latency', ms: 300 }, { path: `/v1/kv/data/${PATH}` });
+    const { manager } = rig(h, { timeout: 0.05, maxRetries: 0 });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_RETRIES_EXHAUSTED' });
+  });
+
+  it('a dynamic path without a lease is not revoked as lease "" when the load fails; the token is', async () => {
+    const { manager } = rig(h, {
+      path: [PATH, 'ACME/NOPE'],
+      dynamic: [{ path: `kv/data/${COMMON}`, keys: { data: 'COMMON_DATA' } }],
+    });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    const lines = await requestLines(h);
+    expect(lines.filter((l) => l.includes('revoke'))).toEqual([REVOKE_SELF]);
   });
 });

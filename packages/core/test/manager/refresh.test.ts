@@ -82,7 +82,7 @@ describe('a refresh', () => {
   });
 
   it('that fails: degraded with the error, last good secrets kept; ready again after the next success', async () => {
-    const { manager, clock } = rig(h, { refreshInterval: 60 });
+    const { manager, clock } = rig(h, { refreshInterval: 60, retryDelay: 4 });
     await manager.initialize();
     const remove = h.server.addFault(
       { type: 'status', status: 500, body: { errors: ['internal error'] } },
@@ -95,6 +95,11 @@ describe('a refresh', () => {
       at: new Date(START + MINUTE).toISOString(),
     });
     expect(manager.get('API_KEY')).toBe(CANARY.API_KEY);
+    // Backoff from the base retry delay (4 s × 0.75 at random 0.5).
+    expect(h.logs.at(-1)).toBe(
+      '[vault-config] refresh failed (VAULT_RETRIES_EXHAUSTED); last good secrets kept, retrying in 3 s',
+    );
+    expect(clock.nextIn()).toBe(3_000);
     remove();
     await clock.advance(clock.nextIn() as number);
     await until(() => manager.getStatus().state === 'ready', 'ready again');
@@ -255,6 +260,56 @@ describe('reportConsumerError()', () => {
       state: 'degraded',
       last_error: { code: 'VAULT_RETRIES_EXHAUSTED' },
     });
+    await manager.close();
+  });
+
+  it('reported undefined clears like null', async () => {
+    const { manager } = rig(h, { revokeToken: false });
+    await manager.initialize();
+    manager.reportConsumerError('pool', new PoolError('x'));
+    manager.reportConsumerError('pool', undefined);
+    expect(manager.getStatus()).toMatchObject({ state: 'ready', last_error: null });
+    await manager.close();
+  });
+
+  it('two consumers at the same time: clearing the shown one shows the other (same time, other code)', async () => {
+    class CacheError extends VaultError {
+      constructor() {
+        super('VAULT_CACHE_FAILED' as never, 'cache check failed');
+      }
+    }
+    const { manager } = rig(h, { revokeToken: false });
+    await manager.initialize();
+    manager.reportConsumerError('pool', new PoolError('pool check failed'));
+    manager.reportConsumerError('cache', new CacheError());
+    expect(manager.getStatus().last_error).toMatchObject({ code: 'VAULT_POOL_CHECK_FAILED' });
+    manager.reportConsumerError('pool', null);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'degraded',
+      last_error: { code: 'VAULT_CACHE_FAILED' },
+    });
+    await manager.close();
+  });
+});
+
+describe('events nobody listens to', () => {
+  it('a refresh that changes keys before anyone read changes$ still commits', async () => {
+    const { manager, clock, env } = rig(h, { refreshInterval: 60 });
+    await manager.initialize();
+    h.server.writeSecret('kv', PATH, { API_KEY: 'unseen' });
+    await clock.advance(MINUTE);
+    await until(() => env.API_KEY === 'unseen', 'the refresh');
+    expect(manager.getStatus()).toMatchObject({ state: 'ready', keys: 1, last_error: null });
+    await manager.close();
+  });
+
+  it('a refresh bringing a value too large for the environment warns, naming the key', async () => {
+    const { manager, clock } = rig(h, { refreshInterval: 60 });
+    await manager.initialize();
+    h.server.writeSecret('kv', PATH, { BIG: 'x'.repeat(200_000) });
+    await clock.advance(MINUTE);
+    await until(() => manager.getStatus().keys === 1, 'the refresh');
+    expect(h.logs.filter((l) => l.includes('BIG') && !l.includes('changed'))).toHaveLength(1);
     await manager.close();
   });
 });

@@ -4,6 +4,8 @@
  * given back right after a start-up-only load.
  */
 import { inspect } from 'node:util';
+import { loadVaultSecrets } from '../../src/load';
+import { VaultSecretManager } from '../../src/manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PATH, COMMON, CANARY, type Harness } from '../support/dev-vault';
 import { rig, requestLines, untilRequest, START, useHarness } from '../support/manager-harness';
@@ -250,5 +252,71 @@ describe('VAULT_ADDR unset', () => {
       state: 'failed',
       last_error: { code: 'VAULT_REQUIRED_KEYS_MISSING' },
     });
+  });
+});
+
+describe('token auth, start-up only', () => {
+  it('reads with the token in one round trip; its TTL is unknown (no lookup), and it is kept', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'] });
+    const { manager } = rig(h, { authMethod: 'token', token, revokeToken: undefined });
+    await manager.initialize();
+    await manager.close();
+    expect(await requestLines(h)).toEqual([READ]);
+    expect(manager.getStatus()).toMatchObject({
+      authenticated: true,
+      token_expires_at: null,
+      auth_method: 'token',
+    });
+    expect(h.logs[0]).toMatch(/^\[vault-config\] loaded 6 keys from 1 path\(s\) via token auth in 0 ms, /);
+  });
+});
+
+describe('loadVaultSecrets()', () => {
+  it('resolves to a ready manager', async () => {
+    const manager = await loadVaultSecrets(h.options({ env: {}, revokeToken: false }));
+    expect(manager).toBeInstanceOf(VaultSecretManager);
+    expect(manager.getStatus().state).toBe('ready');
+    expect(manager.get('PORT')).toBe('8080');
+    await manager.close();
+  });
+
+  it("rejects with the load's error", async () => {
+    await expect(loadVaultSecrets(h.options({ env: {}, role: 'no-such-role' }))).rejects.toMatchObject({
+      code: 'VAULT_LOGIN_REJECTED',
+    });
+  });
+});
+
+describe('many paths', () => {
+  it('twelve KV paths and twelve dynamic ones load without a listener-leak warning', async () => {
+    const paths = Array.from({ length: 12 }, (_, i) => `ACME/MANY/P${i}`);
+    for (const [i, p] of paths.entries()) h.server.writeSecret('kv', p, { [`K${i}`]: String(i) });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(`${w.name}: ${w.message}`);
+    process.on('warning', onWarning);
+    try {
+      const { manager } = rig(h, {
+        revokeToken: false,
+        path: paths,
+        dynamic: paths.map((p, i) => ({ path: `kv/data/${p}`, keys: { data: `D${i}` } })),
+      });
+      await manager.initialize();
+      expect(manager.getStatus().keys).toBe(24);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toEqual([]);
+      await manager.close();
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});
+
+describe('health body with invalid options', () => {
+  it('is the full status (the default), failed after initialize()', async () => {
+    const { manager } = rig(h, { path: [] });
+    await manager.initialize().catch(() => undefined);
+    expect(manager.getHealthBody()).toEqual(manager.getStatus());
+    expect(JSON.parse(manager.getHealthJson())).toEqual(manager.getStatus());
+    expect(manager.getStatus().state).toBe('failed');
   });
 });
