@@ -152,6 +152,14 @@ describe('requests', () => {
     expect(await requestLines(h)).toEqual([LOGIN, READ, REVOKE_SELF]);
   });
 
+  it('with a VAULT_TIMEOUT under a second, the revoke-after-load still has its one attempt', async () => {
+    const { manager } = rig(h, { revokeToken: undefined, timeout: 0.5 });
+    await manager.initialize();
+    await manager.close();
+    expect(await requestLines(h)).toEqual([LOGIN, READ, REVOKE_SELF]);
+    expect(h.logs).toContain('[vault-config] token revoked after start-up (VAULT_REVOKE_TOKEN)');
+  });
+
   it('a refused revoke-self is a warning: the token expires at its TTL', async () => {
     h.server.addFault(
       { type: 'status', status: 403, body: { errors: ['permission denied'] } },
