@@ -7,7 +7,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VaultConfigurationError, VaultError } from '../../src/errors';
 import { PATH, type Harness } from '../support/dev-vault';
-import { rig, requestLines, useHarness } from '../support/manager-harness';
+import { rig, requestLines, until, useHarness } from '../support/manager-harness';
 
 const harness = useHarness();
 let h: Harness;
@@ -138,5 +138,28 @@ describe('close() after a load', () => {
     expect(h.logs.filter((l) => l.includes('revoked'))).toEqual([]);
     await manager.close();
     expect(h.logs).toContain('[vault-config] token revoked after start-up (VAULT_REVOKE_TOKEN)');
+  });
+
+  it('a new login still in flight at close(): the token it returns is revoked too', async () => {
+    const { manager, clock } = rig(h, { refreshInterval: 60 });
+    await manager.initialize();
+    // The refresh gets a 403: the supervisor logs in again, and that login is slow.
+    h.server.addFault(
+      { type: 'status', status: 403, body: { errors: ['permission denied'] } },
+      { path: `/v1/kv/data/${PATH}`, times: 1 },
+    );
+    h.server.addFault(
+      { type: 'latency', ms: 100 },
+      { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
+    );
+    await clock.advance(60_000);
+    await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
+    await manager.close();
+    const revokes = () => h.server.requests.filter((r) => r.path === '/v1/auth/token/revoke-self').length;
+    // The token of the load at close(); the one the late login returned when it arrives.
+    await until(() => revokes() === 2, 'both tokens revoked');
+    const lines = await requestLines(h);
+    expect(lines).toEqual([LOGIN, READ, `GET /v1/kv/data/${PATH} 403`, REVOKE_SELF, LOGIN, REVOKE_SELF]);
+    expect(lines.filter((l) => l.startsWith('GET'))).toHaveLength(2);
   });
 });
