@@ -38,6 +38,8 @@ describe('close() during initialize()', () => {
     // The login's answer is in: the status shows the token.
     await firstValueFrom(manager.status$.pipe(filter((s) => s.authenticated)));
     await manager.close();
+    // close() resolved after the start-up cleaned up after itself (token given back, then logged).
+    expect(h.logs).toEqual(['[vault-config] start-up failed (reported by the caller): VAULT_CLOSED']);
     const error = await closedError(loading);
     expect(error).toMatchObject({ code: 'VAULT_CLOSED', message: CLOSED_MESSAGE });
     expect((await requestLines(h)).filter((l) => !l.startsWith('GET'))).toEqual([LOGIN, REVOKE_SELF]);
@@ -140,10 +142,11 @@ describe('close() after a load', () => {
     expect(h.logs).toContain('[vault-config] token revoked after start-up (VAULT_REVOKE_TOKEN)');
   });
 
-  it('a new login still in flight at close(): the token it returns is revoked too', async () => {
+  it('a new login answered while close() gives back the old token: its token is revoked too', async () => {
     const { manager, clock } = rig(h, { refreshInterval: 60 });
     await manager.initialize();
-    // The refresh gets a 403: the supervisor logs in again, and that login is slow.
+    // The refresh gets a 403: the supervisor logs in again (answered after 100 ms), and close()'s
+    // revoke of the old token takes 300 ms, so the new token arrives after stop().
     h.server.addFault(
       { type: 'status', status: 403, body: { errors: ['permission denied'] } },
       { path: `/v1/kv/data/${PATH}`, times: 1 },
@@ -152,14 +155,54 @@ describe('close() after a load', () => {
       { type: 'latency', ms: 100 },
       { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
     );
+    h.server.addFault({ type: 'latency', ms: 300 }, { path: '/v1/auth/token/revoke-self', times: 1 });
     await clock.advance(60_000);
     await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
+    // The server logs a request when it is answered: give the new login a moment to go out.
+    await new Promise((r) => setTimeout(r, 20));
     await manager.close();
     const revokes = () => h.server.requests.filter((r) => r.path === '/v1/auth/token/revoke-self').length;
-    // The token of the load at close(); the one the late login returned when it arrives.
     await until(() => revokes() === 2, 'both tokens revoked');
     const lines = await requestLines(h);
-    expect(lines).toEqual([LOGIN, READ, `GET /v1/kv/data/${PATH} 403`, REVOKE_SELF, LOGIN, REVOKE_SELF]);
-    expect(lines.filter((l) => l.startsWith('GET'))).toHaveLength(2);
+    expect(lines).toEqual([LOGIN, READ, `GET /v1/kv/data/${PATH} 403`, LOGIN, REVOKE_SELF, REVOKE_SELF]);
   });
+});
+
+describe('connections', () => {
+  /** Open TCP sockets of this process: the manager's keep-alive ones and the dev server's ends. */
+  const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+  async function closedBy(count: number): Promise<void> {
+    await until(() => sockets() <= count, `sockets back to ${count}`).catch(() => undefined);
+  }
+
+  it.each([
+    ['start-up only, token kept', { revokeToken: false }],
+    ['start-up only, token revoked after the load', { revokeToken: undefined }],
+    ['with refresh', { refreshInterval: 60 }],
+  ])('%s: none left open after close()', async (_name, extra) => {
+    await closedBy(0);
+    const before = sockets();
+    const { manager } = rig(h, extra);
+    await manager.initialize();
+    await manager.close();
+    await closedBy(before);
+    expect(sockets()).toBe(before);
+  });
+
+  it.each([
+    ['token kept', { revokeToken: false }, 'loaded '],
+    ['token revoked after the load', { revokeToken: undefined }, 'token revoked after start-up'],
+  ])(
+    'start-up only (%s): connections released right after the load, before close()',
+    async (_name, extra, line) => {
+      await closedBy(0);
+      const before = sockets();
+      const { manager } = rig(h, extra);
+      await manager.initialize();
+      await until(() => h.logs.some((l) => l.includes(line)), line);
+      await closedBy(before);
+      expect(sockets()).toBe(before);
+      await manager.close();
+    },
+  );
 });
