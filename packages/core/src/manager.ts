@@ -318,6 +318,7 @@ export class VaultSecretManager {
         },
         warn: (message) => this.log.warn(message),
         now: () => this.clock.now(),
+        random: this.random,
       },
       async (loaded) => {
         this.http = loaded.http;

@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../../src/errors';
 import { PATH, COMMON, type Harness } from '../support/dev-vault';
-import { rig, requestLines, useHarness } from '../support/manager-harness';
+import { rig, requestLines, until, useHarness } from '../support/manager-harness';
 
 const harness = useHarness();
 let h: Harness;
@@ -207,5 +207,21 @@ describe('what the load passes on', () => {
     await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
     const lines = await requestLines(h);
     expect(lines.filter((l) => l.includes('revoke'))).toEqual([REVOKE_SELF]);
+  });
+
+  it('start-up retry waits draw on the injected random: random × min(8 × base, base × 2^n)', async () => {
+    h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: `/v1/kv/data/${PATH}` },
+    );
+    // base 2 s: the first wait is 0.5 × min(16 s, 2 s) = 1000 ms; close() cuts it short.
+    const { manager } = rig(h, { retryDelay: 2 });
+    const loading = manager.initialize().catch((e: unknown) => e);
+    await until(() => h.logs.length > 0, 'the retry line');
+    await manager.close();
+    expect(await loading).toMatchObject({ code: 'VAULT_CLOSED' });
+    expect(h.logs[0]).toBe(
+      `[vault-config] reading kv/${PATH}: attempt 1/4 failed (HTTP 500); next in 1000 ms`,
+    );
   });
 });
