@@ -141,7 +141,27 @@ describe('close()', () => {
     expect(h.logs.filter((l) => l.includes('could not revoke'))).toEqual([
       '[vault-config] could not revoke a lease of database/creds/app (VAULT_RETRIES_EXHAUSTED); it expires on its own',
     ]);
-    expect(count(REVOKE_SELF)).toBe(1);
+    expect((await requestLines(h)).filter((l) => l === REVOKE_SELF)).toHaveLength(1);
+  });
+});
+
+describe('a start-up that fails', () => {
+  it('gives back the lease it obtained beside the failed read, and the token', async () => {
+    const { manager, env } = rig(h, { dynamic: DYNAMIC, path: [PATH, 'ACME/NOPE'] });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    const lines = await requestLines(h);
+    expect(lines.filter((l) => l.includes('revoke')).sort()).toEqual([REVOKE, REVOKE_SELF].sort());
+    expect(env).toEqual({});
+  });
+
+  it('a refused lease revoke does not hide the start-up error', async () => {
+    h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: '/v1/sys/leases/revoke' },
+    );
+    const { manager } = rig(h, { dynamic: DYNAMIC, path: [PATH, 'ACME/NOPE'] });
+    await expect(manager.initialize()).rejects.toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND' });
+    expect((await requestLines(h)).filter((l) => l === REVOKE_SELF)).toHaveLength(1);
   });
 });
 
