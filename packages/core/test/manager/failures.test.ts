@@ -5,7 +5,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { VaultAuthenticationError, VaultConfigurationError, VaultSecretError } from '../../src/errors';
 import { PATH, COMMON, type Harness } from '../support/dev-vault';
-import { rig, requestLines, until, useHarness } from '../support/manager-harness';
+import { rig, requestLines, START, until, useHarness } from '../support/manager-harness';
 
 const harness = useHarness();
 let h: Harness;
@@ -151,9 +151,7 @@ describe('what the load passes on', () => {
     const { manager } = rig(h, { revokeToken: false });
     await manager.initialize();
     expect(h.logs[0]).toMatch(
-      new RegExp(
-        `^\\[vault-config\\] reading kv/${PATH}: attempt 1/4 failed \\(HTTP 500\\); next in \\d+ ms$`,
-      ),
+      new RegExp(`^\\[vault-config\\] reading kv/${PATH}: attempt 1/4 failed \\(HTTP 500\\); next in 5 ms$`),
     );
     expect(h.logs).toHaveLength(2);
     expect(manager.getStatus().state).toBe('ready');
@@ -223,5 +221,49 @@ describe('what the load passes on', () => {
     expect(h.logs[0]).toBe(
       `[vault-config] reading kv/${PATH}: attempt 1/4 failed (HTTP 500); next in 1000 ms`,
     );
+  });
+
+  it('kvVersion auto with a token handed in: the detect request carries that token', async () => {
+    const token = h.server.createToken({ policies: ['myapp-dev-read'] });
+    const { manager } = rig(h, { authMethod: 'token', token, kvVersion: 'auto' });
+    await manager.initialize();
+    expect(await requestLines(h)).toEqual([
+      `GET /v1/sys/internal/ui/mounts/kv/${PATH} 200`,
+      `GET /v1/kv/data/${PATH} 200`,
+    ]);
+    await manager.close();
+  });
+
+  it('a retried KV version check is logged as such', async () => {
+    h.server.addFault(
+      { type: 'status', status: 500, body: { errors: ['internal error'] } },
+      { path: `/v1/sys/internal/ui/mounts/kv/${PATH}`, times: 1 },
+    );
+    const { manager } = rig(h, { kvVersion: 'auto', revokeToken: false });
+    await manager.initialize();
+    expect(h.logs[0]).toBe(
+      '[vault-config] detecting the KV version of kv: attempt 1/4 failed (HTTP 500); next in 5 ms',
+    );
+    await manager.close();
+  });
+
+  it('an env object that refuses writes: its own error, logged by name only, the token given back', async () => {
+    const env = Object.freeze({}) as Record<string, string | undefined>;
+    const { manager } = rig(h, { env });
+    const error = await manager.initialize().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TypeError);
+    expect((error as Error).message).toContain('DATABASE_URL');
+    expect(h.logs).toEqual(['[vault-config] start-up failed: TypeError (details withheld)']);
+    expect(manager.getStatus()).toMatchObject({
+      state: 'failed',
+      authenticated: false,
+      last_error: {
+        name: 'TypeError',
+        code: 'UNKNOWN',
+        message: 'TypeError (details withheld)',
+        at: new Date(START).toISOString(),
+      },
+    });
+    expect((await requestLines(h)).at(-1)).toBe(REVOKE_SELF);
   });
 });
