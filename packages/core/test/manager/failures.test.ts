@@ -52,6 +52,7 @@ describe('Vault refuses', () => {
     const error = await manager.initialize().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(VaultAuthenticationError);
     expect(error).toMatchObject({ code: 'VAULT_LOGIN_REJECTED' });
+    // vault: kubernetes-login-role
     expect(await requestLines(h)).toEqual(['POST /v1/auth/kubernetes-dev-myapp/login 400']);
     expect(manager.getStatus()).toMatchObject({
       state: 'failed',
@@ -68,6 +69,7 @@ describe('Vault refuses', () => {
     expect(error).toBeInstanceOf(VaultSecretError);
     expect(error).toMatchObject({ code: 'VAULT_SECRET_NOT_FOUND', setting: 'VAULT_PATH' });
     // Both reads in parallel after the login (either may finish first), then the token given back.
+    // vault: read-missing-404, token-revoke-self
     const lines = await requestLines(h);
     expect(lines).toHaveLength(4);
     expect([lines[0], lines[3]]).toEqual([LOGIN, REVOKE_SELF]);
@@ -161,6 +163,7 @@ describe('what the load passes on', () => {
   it('kvVersion auto asks the mount once after the login, then reads', async () => {
     const { manager } = rig(h, { revokeToken: false, kvVersion: 'auto' });
     await manager.initialize();
+    // vault: kv-preflight
     expect(await requestLines(h)).toEqual([
       LOGIN,
       'GET /v1/sys/internal/ui/mounts/kv/ACME/DEV/MYAPP 200',

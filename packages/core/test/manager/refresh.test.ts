@@ -130,6 +130,7 @@ describe('the token', () => {
       () => manager.getStatus().token_expires_at !== new Date(START + 3_600_000).toISOString(),
       'renewal',
     );
+    // vault: token-renew-self
     expect(await requestLines(h)).toEqual([LOGIN, READ, 'POST /v1/auth/token/renew-self 200']);
     expect(manager.getStatus().token_expires_at).toBe(new Date(START + 2_400_000 + 3_600_000).toISOString());
     await manager.close();
@@ -162,6 +163,7 @@ describe('the token', () => {
     );
     await clock.advance(MINUTE);
     await until(() => manager.getStatus().state === 'degraded', 'degraded');
+    // vault: token-lookup-self
     expect(await requestLines(h)).toEqual([
       READ,
       'GET /v1/auth/token/lookup-self 200',

@@ -36,7 +36,7 @@ const count = (line: string) =>
 /** Vault refuses the next renewal as for a lease it no longer knows (permanent: new credentials). */
 const refuseRenewal = () =>
   h.server.addFault(
-    // vault: sys/leases/renew answers 400 "lease not found" (vault/expiration.go, RenewLease)
+    // vault: lease-unknown
     { type: 'status', status: 400, body: { errors: ['lease not found'] } },
     { path: '/v1/sys/leases/renew', times: 1 },
   );
@@ -72,6 +72,7 @@ describe('start-up', () => {
     const { manager, env } = rig(h, { dynamic: DYNAMIC });
     await manager.initialize();
     const lines = await requestLines(h);
+    // vault: kubernetes-login, kv2-read, database-creds
     expect(lines[0]).toBe(LOGIN);
     expect(lines.slice(1).sort()).toEqual([CREDS, READ].sort());
     expect(env.DB_USER).toMatch(/^v-/);
@@ -127,6 +128,7 @@ describe('close()', () => {
     await manager.initialize();
     await manager.close();
     const lines = await requestLines(h);
+    // vault: lease-revoke, token-revoke-self
     expect(lines.slice(3).sort()).toEqual([REVOKE, REVOKE_SELF].sort());
   });
 

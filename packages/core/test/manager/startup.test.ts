@@ -76,7 +76,7 @@ describe('the status', () => {
       auth_method: 'kubernetes',
       keys: 6,
       loaded_at: new Date(START).toISOString(),
-      // token_ttl 3600 s from the login, obtained at the clock's time.
+      // token_ttl 3600 s from the login, obtained at the clock's time. vault: kubernetes-login
       token_expires_at: new Date(START + 3_600_000).toISOString(),
       last_error: null,
     });
@@ -144,6 +144,7 @@ describe('requests', () => {
     const { manager } = rig(h, { revokeToken: undefined });
     await manager.initialize();
     await untilRequest(h, REVOKE_SELF);
+    // vault: kubernetes-login, kv2-read, token-revoke-self
     expect(await requestLines(h)).toEqual([LOGIN, READ, REVOKE_SELF]);
     // The token is gone: the status no longer shows when it would expire.
     expect(manager.getStatus()).toMatchObject({ token_expires_at: null, authenticated: true });
