@@ -306,6 +306,22 @@ describe('events nobody listens to', () => {
     await manager.close();
   });
 
+  it('every subscriber hears the change, however often changes$ was read', async () => {
+    const { manager, clock } = rig(h, { refreshInterval: 60 });
+    await manager.initialize();
+    const first: string[][] = [];
+    const second: string[][] = [];
+    manager.changes$.subscribe((e) => first.push(e.keys));
+    manager.changes$.subscribe((e) => second.push(e.keys));
+    expect(manager.changes$).toBe(manager.changes$);
+    h.server.writeSecret('kv', PATH, { API_KEY: 'changed' });
+    await clock.advance(MINUTE);
+    await until(() => second.length === 1, 'the change event');
+    expect(first).toEqual(second);
+    expect(first[0]).toContain('API_KEY');
+    await manager.close();
+  });
+
   it('a refresh bringing a value too large for the environment warns, naming the key', async () => {
     const { manager, clock } = rig(h, { refreshInterval: 60 });
     await manager.initialize();
