@@ -276,7 +276,11 @@ export class VaultSecretManager {
     } catch (error) {
       const failure = this.closed ? closedError() : error;
       if (!this.closed) {
-        this.store.update({ state: 'failed', secrets_loaded: false, last_error: toLastError(failure) });
+        this.store.update({
+          state: 'failed',
+          secrets_loaded: false,
+          last_error: toLastError(failure, new Date(this.clock.now())),
+        });
       }
       const line = `start-up failed: ${(failure as VaultError).toLogLine?.() ?? toLastError(failure).message}`;
       if (this.logStartupFailure && !this.closed) this.log.error(line);
@@ -318,6 +322,7 @@ export class VaultSecretManager {
         },
         warn: (message) => this.log.warn(message),
         now: () => this.clock.now(),
+        random: this.random,
       },
       async (loaded) => {
         this.http = loaded.http;

@@ -169,13 +169,14 @@ export function createTransport(
         outgoing.destroy();
         finish(() => reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted')));
       };
-      if (req.signal?.aborted) return onAbort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-
+      // Before anything can destroy the request: a destroyed request emits 'error', and an
+      // 'error' without a listener would crash the process.
       outgoing.on('error', (err: NodeJS.ErrnoException) => {
         // Node's messages name host and port only; no headers, so no token.
         finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
       });
+      if (req.signal?.aborted) return onAbort();
+      req.signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.on('response', (res) => {
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
