@@ -255,6 +255,8 @@ export class VaultSecretManager {
     // A start-up in flight cleans up after itself before it rejects.
     await this.initPromise?.catch(() => undefined);
     const leases = this.supervisor?.stop() ?? [];
+    // A re-login in flight answers with a token only this manager knows of: wait, then give it back.
+    await this.supervisor?.settled();
     await this.pendingRevoke;
     await this.releaseHeld(leases);
     this.http?.close();

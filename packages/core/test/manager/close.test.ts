@@ -168,6 +168,31 @@ describe('close() after a load', () => {
   });
 });
 
+describe('close() during a re-login', () => {
+  it('waits for the login in flight, then revokes its token: both revoked when close() resolves', async () => {
+    const { manager, clock } = rig(h, { refreshInterval: 60 });
+    await manager.initialize();
+    h.server.addFault(
+      { type: 'status', status: 403, body: { errors: ['permission denied'] } },
+      { path: `/v1/kv/data/${PATH}`, times: 1 },
+    );
+    // The new login is answered well after close() has revoked the old token.
+    h.server.addFault(
+      { type: 'latency', ms: 300 },
+      { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
+    );
+    await clock.advance(60_000);
+    await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
+    await new Promise((r) => setTimeout(r, 20));
+    await manager.close();
+    const revokes = h.server.requests.filter((r) => r.path === '/v1/auth/token/revoke-self');
+    expect(revokes.map((r) => r.status)).toEqual([204, 204]);
+    const lines = await requestLines(h);
+    expect(lines.slice(-2)).toEqual([REVOKE_SELF, REVOKE_SELF]);
+    expect(lines.filter((l) => l === LOGIN)).toHaveLength(2);
+  });
+});
+
 describe('connections', () => {
   /** Open TCP sockets of this process: the manager's keep-alive ones and the dev server's ends. */
   const sockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
