@@ -168,13 +168,14 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
         outgoing.destroy();
         finish(() => reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted')));
       };
-      // finish() removes it, whichever way the request ends.
-      req.signal?.addEventListener('abort', onAbort);
-
+      // Before anything can destroy the request: a destroyed request emits 'error', and an
+      // 'error' without a listener would crash the process.
       outgoing.on('error', (err: NodeJS.ErrnoException) => {
         // Node's messages name host and port only; no headers, so no token.
         finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
       });
+      // finish() removes it, whichever way the request ends.
+      req.signal?.addEventListener('abort', onAbort);
       outgoing.on('response', (res) => {
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
