@@ -24,7 +24,11 @@ it('an already-aborted signal rejects VAULT_REQUEST_ABORTED without an uncaught 
   const uncaught: unknown[] = [];
   const onUncaught = (e: unknown) => uncaught.push(e);
   process.on('uncaughtException', onUncaught);
-  const transport = createTransport({ rejectUnauthorized: true }, 1_000);
+  const transport = createTransport({ rejectUnauthorized: true }, 1_000, {
+    http: null,
+    https: null,
+    noProxy: '',
+  });
   try {
     const aborted = AbortSignal.abort();
     await expect(

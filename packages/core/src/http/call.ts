@@ -45,9 +45,9 @@ async function askHealth(
     return (await http.client.read('sys/health', http.requestOptions(budget))) as HealthInfo;
   } catch (err) {
     // sys/health answers 429/472/473/501/503 with its JSON body: that body is the explanation.
-    if (err instanceof VaultHttpError && err.body && typeof err.body === 'object')
-      return err.body as HealthInfo;
-    return undefined;
+    // Any other body is no answer, so the failed call's own message ("Vault is sealed") still counts.
+    const body = err instanceof VaultHttpError ? err.body : undefined;
+    return body !== null && typeof body === 'object' ? (body as HealthInfo) : undefined;
   }
 }
 
@@ -57,11 +57,12 @@ export async function vaultCall<T>(
   context: FailureContext,
   operation: (requestOptions: Record<string, unknown>, attempt: AttemptContext) => Promise<T>,
 ): Promise<T> {
+  const warn = policy.warn;
   try {
     return await withRetry(
       (attempt) => operation(http.requestOptions(attempt.timeoutMs, attempt.signal), attempt),
       (error) => classifyFailure(error, context.phase),
-      policy.warn ? { ...policy, onRetry: (event) => policy.warn?.(retryLine(context, event)) } : policy,
+      warn ? { ...policy, onRetry: (event) => warn(retryLine(context, event)) } : policy,
     );
   } catch (error) {
     const stop = error instanceof RetryStop ? error : new RetryStop('fatal', error, 1);

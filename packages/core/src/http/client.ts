@@ -118,9 +118,9 @@ export function createVaultHttpClient(options: ResolvedOptions): VaultHttpClient
     endpoint: options.address,
     apiVersion: 'v1',
     debug: () => undefined,
+    // node-vault hands its rpDefaults (strictSSL, timeout) to `defaults()`, which ignores them: the
+    // transport carries the TLS options and the timeout itself.
     'request-promise': transport,
-    rpDefaults: { strictSSL: !options.skipVerify, timeout: options.timeoutMs },
-    ...(options.namespace !== null ? { namespace: options.namespace } : {}),
   } as nodeVault.VaultOptions);
   // Never inherit process.env.VAULT_TOKEN / VAULT_NAMESPACE: only what options resolved counts.
   client.token = undefined as unknown as string;

@@ -33,11 +33,22 @@ export function proxySettingsFromEnv(env: EnvRecord): ProxySettings {
 function ipInCidr(ip: string, cidr: string): boolean {
   const [base, bitsText] = cidr.split('/');
   const bits = Number(bitsText);
-  if (!base || !Number.isInteger(bits) || net.isIP(base) === 0 || net.isIP(base) !== net.isIP(ip))
-    return false;
+  const family = net.isIP(base ?? '');
+  // A malformed CIDR matches nothing (Go's ParseCIDR fails and the entry is read as a host name).
+  if (family === 0 || family !== net.isIP(ip) || !Number.isInteger(bits)) return false;
+  if (bits < 0 || bits > (family === 6 ? 128 : 32)) return false;
   const list = new net.BlockList();
-  list.addSubnet(base, bits, net.isIP(base) === 6 ? 'ipv6' : 'ipv4');
-  return list.check(ip, net.isIP(ip) === 6 ? 'ipv6' : 'ipv4');
+  list.addSubnet(base as string, bits, family === 6 ? 'ipv6' : 'ipv4');
+  return list.check(ip, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** `host`, `host:port`, `[v6]` or `[v6]:port`; a bare IPv6 address has no port. */
+function splitHostPort(entry: string): [string, string] {
+  const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
+  if (bracketed) return [bracketed[1] ?? '', bracketed[2] ?? ''];
+  const colon = entry.lastIndexOf(':');
+  if (colon > 0 && entry.indexOf(':') === colon) return [entry.slice(0, colon), entry.slice(colon + 1)];
+  return [entry, ''];
 }
 
 function excluded(host: string, port: string, noProxy: string): boolean {
@@ -49,15 +60,10 @@ function excluded(host: string, port: string, noProxy: string): boolean {
       if (ipInCidr(host, entry)) return true;
       continue;
     }
-    let name = entry;
-    let entryPort = '';
-    const colon = entry.lastIndexOf(':');
-    if (colon > 0 && !entry.includes(']') && entry.indexOf(':') === colon) {
-      name = entry.slice(0, colon);
-      entryPort = entry.slice(colon + 1);
-    }
+    const [entryHost, entryPort] = splitHostPort(entry);
     if (entryPort !== '' && entryPort !== port) continue;
-    name = name.replace(/^\[|\]$/g, '');
+    // Go reads `*.example.com` as `.example.com`: the subdomains only.
+    const name = entryHost.startsWith('*.') ? entryHost.slice(1) : entryHost;
     if (name.startsWith('.')) {
       if (host.endsWith(name)) return true;
     } else if (host === name || host.endsWith(`.${name}`)) return true;
@@ -78,6 +84,12 @@ export function proxyFor(target: URL, settings: ProxySettings): URL | null {
   return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) ? chosen : `http://${chosen}`);
 }
 
-function isLoopback(ip: string): boolean {
-  return ip === '::1' || (net.isIPv4(ip) && ip.startsWith('127.'));
+/** 127.0.0.0/8 and ::1; a BlockList also matches their IPv4-mapped forms, as Go's IsLoopback does. */
+const LOOPBACK = new net.BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+
+function isLoopback(host: string): boolean {
+  const family = net.isIP(host);
+  return family !== 0 && LOOPBACK.check(host, family === 6 ? 'ipv6' : 'ipv4');
 }

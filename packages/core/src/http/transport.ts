@@ -25,7 +25,7 @@ export interface TransportRequest {
   method: string;
   uri: string;
   headers?: Record<string, string>;
-  /** An object body (node-vault puts the JSON body here), or `true` meaning "JSON response". */
+  /** An object body (node-vault puts the JSON body here); anything else (`true`: "JSON response") sends none. */
   json?: unknown;
   /** Milliseconds for the whole exchange. */
   timeout?: number;
@@ -77,11 +77,7 @@ function withoutCredentials(proxy: URL): URL {
   return bare;
 }
 
-export function createTransport(
-  tls: TransportTls,
-  defaultTimeoutMs: number,
-  proxies: ProxySettings = { http: null, https: null, noProxy: '' },
-) {
+export function createTransport(tls: TransportTls, defaultTimeoutMs: number, proxies: ProxySettings) {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const tunnels = new Map<string, HttpsProxyAgent<string>>();
@@ -130,9 +126,7 @@ export function createTransport(
     return new Promise((resolve, reject) => {
       const url = new URL(req.uri);
       const payload =
-        req.json !== undefined && typeof req.json === 'object'
-          ? Buffer.from(JSON.stringify(req.json))
-          : undefined;
+        req.json !== null && typeof req.json === 'object' ? Buffer.from(JSON.stringify(req.json)) : undefined;
       const headers: Record<string, string> = {
         accept: 'application/json',
         'x-vault-request': 'true',
@@ -141,6 +135,11 @@ export function createTransport(
       if (payload) {
         headers['content-type'] ??= 'application/json';
         headers['content-length'] = String(payload.length);
+      }
+      // Before the request exists: a destroyed request would emit an error nobody listens to yet.
+      if (req.signal?.aborted) {
+        reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted'));
+        return;
       }
       let settled = false;
       inFlight += 1;
@@ -175,8 +174,8 @@ export function createTransport(
         // Node's messages name host and port only; no headers, so no token.
         finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
       });
-      if (req.signal?.aborted) return onAbort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
+      // finish() removes it, whichever way the request ends.
+      req.signal?.addEventListener('abort', onAbort);
       outgoing.on('response', (res) => {
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
