@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CAP_DEFAULT_LEEWAY_SECONDS,
+  ERR_AUDIENCE,
+  ERR_NUMERIC_DATE,
   JwtSigner,
   LEEWAY_SECONDS,
   checkClaims,
@@ -57,17 +59,48 @@ describe('cap time rules at exactly the 60 s leeway', () => {
     expect(check({ nbf: NOW - limit - 1 })).toBe(EXPIRED);
   });
 
-  it('null time claims count as missing; text ones are the Go decoding error', () => {
+  it('null time claims count as missing', () => {
     expect(check({ iat: null, nbf: null, exp: null })).toBeUndefined();
-    expect(check({ exp: 'soon' })).toBe(
-      'json: cannot unmarshal string into Go struct field Claims.exp of type jwt.NumericDate',
-    );
-    expect(check({ iat: true, exp: NOW })).toBe(
-      'json: cannot unmarshal boolean into Go struct field Claims.iat of type jwt.NumericDate',
-    );
-    expect(check({ exp: NOW, nbf: {} })).toBe(
-      'json: cannot unmarshal object into Go struct field Claims.nbf of type jwt.NumericDate',
-    );
+    expect(check({ exp: null, iat: NOW - 400 })).toBe(EXPIRED);
+  });
+
+  it('time is compared to the fraction of a second, as Go compares time.Time', () => {
+    // vault: jwt-claim-order
+    expect(checkClaims({ exp: NOW - LEEWAY_SECONDS }, {}, NOW)).toBeUndefined();
+    expect(checkClaims({ exp: NOW - LEEWAY_SECONDS }, {}, NOW + 0.5)).toBe(EXPIRED);
+    expect(checkClaims({ nbf: NOW + LEEWAY_SECONDS + 1, exp: NOW + 600 }, {}, NOW + 0.5)).toBe(NOT_YET);
+    expect(checkClaims({ nbf: NOW + LEEWAY_SECONDS + 1, exp: NOW + 600 }, {}, NOW + 1)).toBeUndefined();
+  });
+});
+
+describe('cap decoding the claims into go-jose jwt.Claims, before any comparison', () => {
+  const typeError = (kind: string, name: string) =>
+    `json: cannot unmarshal ${kind} into Go struct field Claims.${name} of type string`;
+
+  it.each([
+    ['exp as text', { exp: 'soon' }, ERR_NUMERIC_DATE],
+    ['iat as a boolean', { iat: true, exp: NOW }, ERR_NUMERIC_DATE],
+    ['nbf as an object', { exp: NOW, nbf: {} }, ERR_NUMERIC_DATE],
+    ['aud as a number', { aud: 1, exp: NOW }, ERR_AUDIENCE],
+    ['aud as null', { aud: null, exp: NOW }, ERR_AUDIENCE],
+    ['aud as a list holding a number', { aud: ['a', 2], exp: NOW }, ERR_AUDIENCE],
+    ['iss as a number', { iss: 5, exp: NOW }, typeError('number', 'iss')],
+    ['sub as a boolean', { sub: false, exp: NOW }, typeError('bool', 'sub')],
+    ['jti as a list', { jti: [], exp: NOW }, typeError('array', 'jti')],
+    ['sub as an object', { sub: {}, exp: NOW }, typeError('object', 'sub')],
+    // Go walks the keys sorted: a NumericDate error stops it even after a type error was seen.
+    ['iss as a number, then nbf as text', { iss: 5, nbf: 'x', exp: NOW }, ERR_NUMERIC_DATE],
+    ['iss as a number, then sub as a number', { iss: 5, sub: 6, exp: NOW }, typeError('number', 'iss')],
+    ['aud bad and exp bad: aud first', { exp: 'x', aud: 1 }, ERR_AUDIENCE],
+  ])('%s', (_why, claims, expected) => {
+    // vault: jwt-claims-decoding
+    expect(check(claims, { issuer: 'k8s' })).toBe(expected);
+  });
+
+  it('null iss, sub and jti decode as empty: only a comparison can then refuse them', () => {
+    // vault: jwt-claims-decoding
+    expect(check({ iss: null, sub: null, jti: null, exp: NOW })).toBeUndefined();
+    expect(check({ iss: null, exp: NOW }, { issuer: 'k8s' })).toBe('invalid issuer (iss) claim');
   });
 });
 
