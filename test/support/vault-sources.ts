@@ -169,6 +169,15 @@ export const VAULT_SOURCES = {
     fact: 'claims that do not decode into go-jose jwt.Claims (a text exp, a numeric aud or iss) refuse the token with the decoder error',
     source: 'hashicorp/cap jwt/jwt.go (*Validator).validateAll',
   },
+  // The dev server's token store.
+  'token-ttl-limits': {
+    fact: 'the effective max TTL is the least of the mount/system max, the role max and the explicit max, counted in whole seconds from the issue time; a longer TTL is capped with a warning',
+    source: 'hashicorp/vault sdk/framework/lease.go CalculateTTL',
+  },
+  'token-renew-default': {
+    fact: 'a renewal without increment asks the TTL of the auth kept in the lease entry, which each renewal replaces',
+    source: 'hashicorp/vault vault/expiration.go (*ExpirationManager).RenewToken',
+  },
 } satisfies Record<string, VaultSource>;
 
 export type VaultSourceKey = keyof typeof VAULT_SOURCES;

@@ -8,8 +8,10 @@ export interface TokenEntry {
   meta: Record<string, string> | null;
   displayName: string;
   path: string;
-  /** The TTL at creation/last renewal, seconds; 0 = never expires (root). */
+  /** The TTL at creation, seconds; 0 = never expires (root). */
   creationTtl: number;
+  /** The TTL of the last grant (creation or renewal): what a renewal without increment asks again. */
+  grantedTtl: number;
   /** ms epoch; null = no expiry. */
   expiresAt: number | null;
   /** Hard ceiling (ms epoch) from explicit_max_ttl / the role's max TTL / the system max; null = none. */
@@ -54,9 +56,14 @@ export const newTokenId = (): string => `hvs.${base62(24)}`;
 export class TokenStore {
   private readonly byId = new Map<string, TokenEntry>();
 
+  /**
+   * The effective max TTL is the least of the system max, the role's max and the explicit max
+   * (sdk/framework/lease.go CalculateTTL); a TTL of 0 with neither max set never expires (root).
+   */
   create(spec: NewToken): TokenEntry {
     const now = Date.now();
-    const maxTtl = spec.explicitMaxTtl || spec.maxTtl || (spec.ttl === 0 ? 0 : SYSTEM_MAX_TTL);
+    const limits = [spec.explicitMaxTtl ?? 0, spec.maxTtl ?? 0].filter((v) => v > 0);
+    const maxTtl = spec.ttl === 0 && limits.length === 0 ? 0 : Math.min(SYSTEM_MAX_TTL, ...limits);
     const ttl = maxTtl > 0 ? Math.min(spec.ttl, maxTtl) : spec.ttl;
     const entry: TokenEntry = {
       id: spec.id ?? newTokenId(),
@@ -66,6 +73,7 @@ export class TokenStore {
       displayName: spec.displayName ?? 'token',
       path: spec.path ?? 'auth/token/create',
       creationTtl: ttl,
+      grantedTtl: ttl,
       expiresAt: ttl > 0 ? now + ttl * 1000 : null,
       maxExpiresAt: maxTtl > 0 ? now + maxTtl * 1000 : null,
       explicitMaxTtl: spec.explicitMaxTtl ?? 0,
@@ -104,20 +112,28 @@ export class TokenStore {
     this.byId.delete(id);
   }
 
-  /** Renews by `increment` seconds (or the creation TTL); returns the new TTL and a cap warning. */
+  /**
+   * Renews by `increment` seconds; without one, a token of the token store asks its last grant
+   * again (the lease entry keeps the renewed auth), one from a login its role's TTL (the plugin's
+   * renew callback sets it). What is left before the max TTL is counted in whole seconds from the
+   * issue time, both truncated (sdk/framework/lease.go CalculateTTL). Returns the TTL and a cap warning.
+   */
   renew(entry: TokenEntry, increment: number | undefined): { ttl: number; warning?: string } {
     const now = Date.now();
-    const requested = increment && increment > 0 ? increment : entry.creationTtl;
+    const fallback = entry.path.startsWith('auth/token/') ? entry.grantedTtl : entry.creationTtl;
+    const requested = increment && increment > 0 ? increment : fallback;
     let ttl = requested;
     let warning: string | undefined;
     if (entry.maxExpiresAt !== null) {
-      const left = Math.max(0, Math.floor((entry.maxExpiresAt - now) / 1000));
+      const maxTtl = (entry.maxExpiresAt - entry.createdAt) / 1000;
+      const left = Math.max(0, Math.floor(entry.createdAt / 1000) + maxTtl - Math.floor(now / 1000));
       if (ttl > left) {
         ttl = left;
         warning = `TTL of "${goDur(requested)}" exceeded the effective max_ttl of "${goDur(left)}"; TTL value is capped accordingly`;
       }
     }
     entry.expiresAt = now + ttl * 1000;
+    entry.grantedTtl = ttl;
     entry.lastRenewal = now;
     return warning ? { ttl, warning } : { ttl };
   }
