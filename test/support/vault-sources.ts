@@ -160,6 +160,10 @@ export const VAULT_SOURCES = {
     fact: 'a list value or a comma-separated string is allowed when all its parts are, denied when any is; * globs only at either end',
     source: 'hashicorp/vault vault/acl.go valueInAllowedParameterList',
   },
+  'policy-hcl-heredoc': {
+    fact: 'policies are HCL 1: a <<- heredoc loses the closing marker indentation when every line has it',
+    source: 'hashicorp/hcl hcl/token/token.go unindentHeredoc',
+  },
   // The dev server's JWT checks.
   'jwt-claim-order': {
     fact: 'cap decodes the claims, compares iss, sub, aud, then checks nbf, exp, iat against time.Now with 60 s leeway',
