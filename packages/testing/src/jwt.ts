@@ -59,8 +59,8 @@ export function decodeUnverified(token: string): Record<string, unknown> | undef
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown };
-    if (typeof header.alg !== 'string' || !ALLOWED_ALGS.has(header.alg)) return undefined;
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
+    if (!ALLOWED_ALGS.has(header.alg as string)) return undefined;
     const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
     return payload && typeof payload === 'object' && !Array.isArray(payload)
       ? (payload as Record<string, unknown>)
@@ -129,7 +129,8 @@ export function checkClaims(
   if (expected.issuer && claims.iss !== expected.issuer) return 'invalid issuer (iss) claim';
   if (expected.subject && claims.sub !== expected.subject) return 'invalid subject (sub) claim';
   if (expected.audience) {
-    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
+    // Decoded above: a string, a list of strings, or absent (which matches nothing).
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!aud.includes(expected.audience))
       return 'invalid audience (aud) claim: audience claim does not match any expected audience';
   }
@@ -143,7 +144,7 @@ export function checkClaims(
   const nbf = n0 === 0 ? (i !== 0 ? i : exp - CAP_DEFAULT_LEEWAY_SECONDS) : n0;
   if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';
   if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';
-  if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i)
-    return 'invalid issued at (iat) claim: token issued in the future';
+  // A missing iat is 0 (1970), which no clock is before.
+  if (nowSeconds + LEEWAY_SECONDS < i) return 'invalid issued at (iat) claim: token issued in the future';
   return undefined;
 }

@@ -77,8 +77,9 @@ function parameterMap(value: HclValue | undefined, what: string): Record<string,
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what}: expected a map`);
   const out: Record<string, unknown[]> = {};
   for (const [k, v] of Object.entries(value)) {
-    const list = first(v);
-    out[k.toLowerCase()] = Array.isArray(list) ? list : list === undefined ? [] : [list];
+    // HCL gives every key at least one value; a single value is a one-element list.
+    const list = first(v)!;
+    out[k.toLowerCase()] = Array.isArray(list) ? list : [list];
   }
   return out;
 }
@@ -103,8 +104,8 @@ export function parsePolicy(text: string): PolicyRule[] {
   const rules: PolicyRule[] = [];
   for (const block of root.path ?? []) {
     if (typeof block !== 'object' || Array.isArray(block)) throw new Error('path: expected a block');
-    for (const [rawPath, bodies] of Object.entries(block)) {
-      for (const body of bodies ?? []) {
+    for (const [rawPath, bodies] of Object.entries(block) as [string, HclValue[]][]) {
+      for (const body of bodies) {
         if (typeof body !== 'object' || Array.isArray(body))
           throw new Error(`path "${rawPath}": expected a block`);
         rules.push(parsePathBlock(rawPath, body));
@@ -223,7 +224,7 @@ function mergeParams(
 function globbedMatch(item: string, value: string): boolean {
   if (Buffer.byteLength(item) < 2) return item === value;
   const pre = item.startsWith('*');
-  const suf = item.endsWith('*') && item.length > 1;
+  const suf = item.endsWith('*');
   const core = item.slice(pre ? 1 : 0, suf ? -1 : undefined);
   if (pre && suf) return value.includes(core);
   if (pre) return value.endsWith(core);
@@ -362,7 +363,7 @@ export class Acl {
     const entries = Object.entries(data).map(([k, v]) => [k.toLowerCase(), v] as const);
     if (entries.length === 0) return true;
     const denied = rule.deniedParameters;
-    if (denied && Object.keys(denied).length > 0) {
+    if (denied) {
       if (denied['*']) return false;
       for (const [k, v] of entries) {
         const list = own(denied, k);
@@ -385,7 +386,7 @@ export class Acl {
   allowsAnyUnder(prefix: string): boolean {
     for (const rule of this.rules.values()) {
       if (rule.capabilities.has('deny') || rule.capabilities.size === 0) continue;
-      const literal = rule.pattern.split(/[+*]/)[0] ?? '';
+      const literal = rule.pattern.split(/[+*]/)[0]!;
       if (literal.startsWith(prefix) || prefix.startsWith(literal)) return true;
     }
     return false;

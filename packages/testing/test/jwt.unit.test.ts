@@ -147,6 +147,9 @@ describe('decodeUnverified', () => {
     ['a payload that is null', `${b64({ alg: 'RS256' })}.${b64(null)}.s`],
     ['a payload that is text', `${b64({ alg: 'RS256' })}.${b64('x')}.s`],
     ['a header that is not JSON', `e30x.${b64({ sub: 'x' })}.s`],
+    ['an alg that is not text', `${b64({ alg: ['RS256'] })}.${b64({ sub: 'x' })}.s`],
+    ['a header that is null', `${b64(null)}.${b64({ sub: 'x' })}.s`],
+    ['a payload that is not JSON', `${b64({ alg: 'RS256' })}.e30x.s`],
   ])('%s is refused', (_why, token) => {
     expect(decodeUnverified(token)).toBeUndefined();
   });
@@ -181,5 +184,6 @@ describe('JwtSigner', () => {
     expect(signer.verify(signedArray)).toEqual([1]);
     const signedNull = signer.sign(null as unknown as Record<string, unknown>);
     expect(signer.verify(signedNull)).toBeUndefined();
+    expect(signer.verify(signer.sign('x' as unknown as Record<string, unknown>))).toBeUndefined();
   });
 });

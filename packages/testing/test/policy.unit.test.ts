@@ -77,6 +77,11 @@ describe('parsePolicy: paths and constraints', () => {
     expect(parsePolicy('path "kv/+/*" { capabilities = ["read"] }')[0]!.path).toBe('kv/+/*');
   });
 
+  it('a policy with only a name, or nothing, has no rules', () => {
+    expect(parsePolicy('name = "x"')).toEqual([]);
+    expect(parsePolicy('')).toEqual([]);
+  });
+
   it('keeps every constraint; parameter names lowercased, required ones as written', () => {
     const [rule] = parsePolicy(`path "p" {
       capabilities = ["update"]
@@ -177,6 +182,16 @@ describe('Acl: which rules are globs', () => {
     expect(caps(a, 'kv/x')).toEqual([]);
     expect(caps(a, 'kv/cfg')).toEqual(['list']);
     expect(caps(a, 'kv/cfgx')).toEqual([]);
+  });
+
+  it('when all else ties the lexicographically greater pattern wins, in either order', () => {
+    // vault: acl-priority
+    const rules = [
+      'path "a/+/+/x" { capabilities = ["read"] }',
+      'path "a/+/x/+" { capabilities = ["list"] }',
+    ];
+    expect(caps(acl(...rules), 'a/q/x/x')).toEqual(['list']);
+    expect(caps(acl(...[...rules].reverse()), 'a/q/x/x')).toEqual(['list']);
   });
 
   it('a * inside the path is literal and the rule is exact: it beats a glob matching the same path', () => {
@@ -374,6 +389,10 @@ describe('Acl: request parameters', () => {
     ['*b*', 'abc', true],
     ['*b*', 'ac', false],
     ['ab', 'ab', true],
+    ['a*', 'abc', true],
+    ['a*', 'ba', false],
+    ['*a', 'ba', true],
+    ['*a', 'ab', false],
     ['ab', 'abc', false],
     ['é', 'é', true],
     ['é*', 'éa', true],
@@ -388,6 +407,20 @@ describe('Acl: request parameters', () => {
     expect(a.allowsRequest('p', 'update', { constructor: 'x' }, 0)).toBe(false);
     expect(a.allowsRequest('p', 'update', { toString: 'x', x: 1 }, 0)).toBe(false);
     expect(a.allowsRequest('p', 'update', { x: 1 }, 0)).toBe(true);
+  });
+
+  it('an empty allowed_parameters map allows any parameter; an empty denied one denies none', () => {
+    // vault: acl-parameters
+    const a = rule('allowed_parameters = {}\n denied_parameters = {}');
+    expect(a.allowsRequest('p', 'update', { x: 1 }, 0)).toBe(true);
+    const only = rule('allowed_parameters = { "y" = [] }');
+    expect(only.allowsRequest('p', 'update', { x: 1 }, 0)).toBe(false);
+  });
+
+  it('a deny merged onto a path with other capabilities refuses them all', () => {
+    const a = acl('path "p" { capabilities = ["read"] }', 'path "p" { capabilities = ["deny"] }');
+    expect(a.allowsRequest('p', 'read', {}, 0)).toBe(false);
+    expect(acl('path "p" { capabilities = ["read"] }').allowsRequest('p', 'read', {}, 0)).toBe(true);
   });
 
   it('a capability the rule lacks, or a deny, refuses before any parameter', () => {

@@ -121,6 +121,20 @@ describe('TokenStore', () => {
     expect(store.ttlOf(root)).toBe(0);
   });
 
+  it('ttlOf never goes below 0; lookup times are whole seconds rounded down', () => {
+    vi.setSystemTime(T0 + 1_700);
+    const store = new TokenStore();
+    const t = store.create({ policies: [], ttl: 60 });
+    vi.setSystemTime(T0 + 120_000);
+    expect(store.ttlOf(t)).toBe(0);
+    vi.setSystemTime(T0 + 12_900);
+    store.renew(t, 60);
+    expect(store.lookupData(t)).toMatchObject({
+      creation_time: Math.floor(T0 / 1000) + 1,
+      last_renewal_time: Math.floor(T0 / 1000) + 12,
+    });
+  });
+
   it('renew: the increment asked, capped at the max TTL with Vault’s warning', () => {
     const store = new TokenStore();
     const t = store.create({ policies: [], ttl: 60, explicitMaxTtl: 100 });
