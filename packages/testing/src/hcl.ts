@@ -83,7 +83,8 @@ function tokenize(text: string): Token[] {
  */
 function unindent(value: string, indent: string): string {
   const lines = value.split('\n').slice(0, -1);
-  if (!indent || !lines.every((l) => l.startsWith(indent))) return value;
+  // Without an indentation (plain <<) every line has it and comes back as it was.
+  if (!lines.every((l) => l.startsWith(indent))) return value;
   return lines.map((l) => `${l.slice(indent.length)}\n`).join('');
 }
 
