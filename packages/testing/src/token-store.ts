@@ -64,7 +64,8 @@ export class TokenStore {
     const now = Date.now();
     const limits = [spec.explicitMaxTtl ?? 0, spec.maxTtl ?? 0].filter((v) => v > 0);
     const maxTtl = spec.ttl === 0 && limits.length === 0 ? 0 : Math.min(SYSTEM_MAX_TTL, ...limits);
-    const ttl = maxTtl > 0 ? Math.min(spec.ttl, maxTtl) : spec.ttl;
+    // maxTtl is 0 only for a TTL of 0.
+    const ttl = Math.min(spec.ttl, maxTtl);
     const entry: TokenEntry = {
       id: spec.id ?? newTokenId(),
       accessor: base62(24),
@@ -91,11 +92,11 @@ export class TokenStore {
 
   /** A live token, or undefined when unknown, revoked or expired (expired ones are dropped). */
   get(id: string | undefined): TokenEntry | undefined {
-    if (!id) return undefined;
-    const entry = this.byId.get(id);
+    // An absent id finds nothing.
+    const entry = this.byId.get(id as string);
     if (!entry) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
-      this.byId.delete(id);
+      this.byId.delete(entry.id);
       return undefined;
     }
     return entry;
@@ -121,7 +122,7 @@ export class TokenStore {
   renew(entry: TokenEntry, increment: number | undefined): { ttl: number; warning?: string } {
     const now = Date.now();
     const fallback = entry.path.startsWith('auth/token/') ? entry.grantedTtl : entry.creationTtl;
-    const requested = increment && increment > 0 ? increment : fallback;
+    const requested = (increment ?? 0) > 0 ? (increment as number) : fallback;
     let ttl = requested;
     let warning: string | undefined;
     if (entry.maxExpiresAt !== null) {
@@ -139,7 +140,8 @@ export class TokenStore {
   }
 
   ttlOf(entry: TokenEntry): number {
-    return entry.expiresAt === null ? 0 : Math.max(0, Math.round((entry.expiresAt - Date.now()) / 1000));
+    // A token that never expires (expiresAt null) reports 0, as Vault's root token does.
+    return Math.max(0, Math.round(((entry.expiresAt ?? 0) - Date.now()) / 1000));
   }
 
   /** The `auth` block of login, create and renew responses. */

@@ -4,6 +4,7 @@
  * the unverified decode the kubernetes plugin does first (path_login.go, allowedSigningAlgs); and
  * the RS256 signer that stands in for the cluster's key.
  */
+import { createSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   CAP_DEFAULT_LEEWAY_SECONDS,
@@ -158,6 +159,26 @@ describe('decodeUnverified', () => {
 describe('JwtSigner', () => {
   const signer = new JwtSigner();
   const other = new JwtSigner();
+
+  it('makes a 2048-bit RSA key and a 16-character key id of its own', () => {
+    const fresh = new JwtSigner();
+    expect(fresh.publicKey.asymmetricKeyType).toBe('rsa');
+    expect(fresh.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fresh.kid).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(fresh.kid).not.toBe(new JwtSigner().kid);
+  });
+
+  it('refuses a token with anything after the signature, or a right signature under another alg', () => {
+    const token = signer.sign({ sub: 'x' });
+    expect(signer.verify(token)).toEqual({ sub: 'x' });
+    expect(signer.verify(`${token}.extra`)).toBeUndefined();
+    // Signed with this server's own key, but the header names RS384: only RS256 is ours.
+    const privateKey = (signer as unknown as { privateKey: KeyObject }).privateKey;
+    const h = Buffer.from(JSON.stringify({ alg: 'RS384', kid: signer.kid })).toString('base64url');
+    const p = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url');
+    const s = createSign('RSA-SHA256').update(`${h}.${p}`).sign(privateKey).toString('base64url');
+    expect(signer.verify(`${h}.${p}.${s}`)).toBeUndefined();
+  });
 
   it('verifies its own RS256 tokens and returns the payload; refuses another key’s', () => {
     const token = signer.sign({ sub: 'x', n: 1 });

@@ -194,6 +194,16 @@ describe('Acl: which rules are globs', () => {
     expect(caps(acl(...[...rules].reverse()), 'a/q/x/x')).toEqual(['list']);
   });
 
+  it('a longer pattern wins over a lexicographically greater one when the rest ties', () => {
+    // vault: acl-priority
+    const rules = [
+      'path "a/+/+/yyyy" { capabilities = ["read"] }',
+      'path "a/+/x/+" { capabilities = ["list"] }',
+    ];
+    expect(caps(acl(...rules), 'a/1/x/yyyy')).toEqual(['read']);
+    expect(caps(acl(...[...rules].reverse()), 'a/1/x/yyyy')).toEqual(['read']);
+  });
+
   it('a * inside the path is literal and the rule is exact: it beats a glob matching the same path', () => {
     // vault: acl-priority
     const a = acl('path "kv/*/x" { capabilities = ["read"] }', 'path "kv/+/x" { capabilities = ["list"] }');
@@ -235,6 +245,16 @@ describe('Acl: a list of foo/ (AllowOperation, ListOperation)', () => {
     expect(caps(a, 'kv/app/x', true)).toEqual([]);
   });
 
+  it('only a path ending in / is looked up without it, and only for a list', () => {
+    // vault: acl-list-trailing-slash
+    const a = acl('path "kv/ap" { capabilities = ["list", "read"] }');
+    expect(caps(a, 'kv/app', true)).toEqual([]);
+    expect(caps(a, 'kv/ap/', true)).toEqual(['list', 'read']);
+    expect(a.allowsRequest('kv/ap/', 'list', {}, 0)).toBe(true);
+    expect(a.allowsRequest('kv/ap/', 'read', {}, 0)).toBe(false);
+    expect(a.allowsRequest('kv/ap', 'read', {}, 0)).toBe(true);
+  });
+
   it('falls back to foo/ when no glob matches foo', () => {
     // vault: acl-list-trailing-slash
     const a = acl('path "kv/app/*" { capabilities = ["list"] }');
@@ -273,6 +293,8 @@ describe('Acl: two policies on one path', () => {
     );
     expect(mins.allowsRequest('p', 'read', {}, 30)).toBe(true);
     expect(mins.allowsRequest('p', 'read', {}, 29)).toBe(false);
+    expect(mins.allowsRequest('p', 'read', {}, 0)).toBe(false);
+    expect(mins.allowsRequest('p', 'read', {}, 3600)).toBe(true);
     // A policy without bounds does not lift the other's.
     const one = acl(
       'path "p" { capabilities = ["read"] }',
@@ -301,6 +323,13 @@ describe('Acl: two policies on one path', () => {
     expect(a.allowsRequest('p', 'update', { x: 'a', z: 'd' }, 0)).toBe(true);
     expect(a.allowsRequest('p', 'update', { x: 'c', z: 'd' }, 0)).toBe(false);
     expect(a.allowsRequest('p', 'update', { x: 'a' }, 0)).toBe(false);
+    // A parameter only the first policy names is kept.
+    const firstOnly = acl(
+      'path "p" { capabilities = ["update"]\n allowed_parameters = { "w" = ["1"] } }',
+      'path "p" { capabilities = ["update"]\n allowed_parameters = { "x" = ["2"] } }',
+    );
+    expect(firstOnly.allowsRequest('p', 'update', { w: '1', x: '2' }, 0)).toBe(true);
+    expect(firstOnly.allowsRequest('p', 'update', { w: '2' }, 0)).toBe(false);
     const denied = acl(
       'path "p" { capabilities = ["update"]\n denied_parameters = { "x" = ["a"] } }',
       'path "p" { capabilities = ["update"]\n denied_parameters = { "x" = ["b"] } }',
