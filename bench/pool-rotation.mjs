@@ -11,7 +11,7 @@ import { VaultSecretManager } from '@vault-config/core';
 import { createVaultPgPool } from '@vault-config/pg';
 import { startVaultDevServer } from '@vault-config/testing';
 import { AUTH_MOUNT, ROLE } from './lib/vault.mjs';
-import { postgresAvailable, startPostgres } from './lib/postgres.mjs';
+import { postgresAvailable, startPostgres } from '../scripts/lib/postgres-cluster.mjs';
 import { median, printTable, round } from './lib/stats.mjs';
 
 const DURATION_MS = 6_000;

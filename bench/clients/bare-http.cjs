@@ -43,14 +43,6 @@ async function main() {
 main().then((env) => {
   const t2 = performance.now();
   const cpu = process.cpuUsage(c1);
-  console.log(
-    JSON.stringify({
-      importMs: t1 - t0,
-      initMs: t2 - t1,
-      initCpuMs: (cpu.user + cpu.system) / 1000,
-      doneMs: t2,
-      keys: Object.keys(env).length,
-    }),
-  );
+  require('./report.cjs').report({ t0, t1, t2, cpu }, Object.keys(env).length);
   process.exit(0);
 });

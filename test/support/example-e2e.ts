@@ -3,6 +3,9 @@
  * the environment contract, answer /health, and exit non-zero with one clear line on the three
  * classic mistakes (wrong role, missing path, sealed Vault), never printing a secret.
  */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { appEntry, errorLines, runApp, type AppName } from './fault-apps';
 import { assertNoLeak } from './fault-leaks';
@@ -84,5 +87,62 @@ export function describeExampleApp(app: AppName, statusOf: StatusOf = (body) => 
         });
       });
     }
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * Each signal closes the app and its manager, and the process exits 0 on its own with nothing on
+ * stderr: exiting without help shows the server and the Vault connections are closed (the core's
+ * timers are unref'ed).
+ */
+export function describeExampleShutdown(
+  app: AppName,
+  signals: readonly NodeJS.Signals[],
+  extraEnv: Env = {},
+): void {
+  describe(`${app} shutdown`, () => {
+    it.each(signals)('%s closes the app and the manager, and the process exits 0', async (signal) => {
+      await withWorld(async (world) => {
+        const port = await freePort();
+        const child = spawn(process.execPath, [appEntry(app)], {
+          env: { PATH: process.env.PATH ?? '', ...world.env, ...extraEnv, PORT: String(port) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        try {
+          const deadline = Date.now() + BOUND_MS;
+          let status = 0;
+          while (status !== 200 && Date.now() < deadline) {
+            await new Promise((r) => setTimeout(r, 50));
+            status = await fetch(`http://127.0.0.1:${port}/health`, {
+              signal: AbortSignal.timeout(1000),
+            }).then(
+              (res) => res.status,
+              () => 0,
+            );
+          }
+          expect(status, stderr).toBe(200);
+          child.kill(signal);
+          const code = await Promise.race([
+            exited,
+            new Promise((r) => setTimeout(() => r('timeout'), 5_000)),
+          ]);
+          expect(code, stderr).toBe(0);
+          expect(stderr).toBe('');
+        } finally {
+          if (child.exitCode === null) child.kill('SIGKILL');
+        }
+      });
+    });
   });
 }

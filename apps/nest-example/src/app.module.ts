@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule } from '@nestjs/config';
+import { ConditionalModule, ConfigModule } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { VaultConfigModule } from '@vault-config/nestjs';
 import { VaultHealthIndicator } from '@vault-config/nestjs/health';
 import { databaseConfigProvider } from './database-config';
+import { DatabaseModule } from './database.module';
 import { HealthController } from './health.controller';
 import { InfoController } from './info.controller';
 
@@ -18,6 +19,9 @@ import { InfoController } from './info.controller';
     TerminusModule,
     // The environment contract (VAULT_ADDR, VAULT_ROLE, VAULT_PATH, …) fills in everything else.
     VaultConfigModule.forRoot({ required: ['DATABASE_URL'] }),
+    // Only with dynamic database credentials configured: a pool that follows their rotations. (A
+    // string condition would register it unless the variable is "false", so test for presence.)
+    ConditionalModule.registerWhen(DatabaseModule, (env) => Boolean(env.VAULT_DYNAMIC)),
   ],
   controllers: [HealthController, InfoController],
   providers: [VaultHealthIndicator, databaseConfigProvider],

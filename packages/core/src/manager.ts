@@ -424,6 +424,7 @@ export class VaultSecretManager {
           readDynamic: (token, spec) => ops.readDynamic(token, spec, policy()),
           renewLease: (token, id, increment) => ops.renewLease(token, id, increment, policy()),
           revokeLease: (token, id) => ops.revokeLease(token, id, policy()),
+          revokeToken: (token) => ops.revokeSelf(token, policy()),
         },
         commitKv: (values) => this.publish('refresh', (this.state as SecretState).commitKv(values)),
         commitDynamic: (lease, handover) => this.rotated(lease, handover),

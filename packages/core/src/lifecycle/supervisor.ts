@@ -37,6 +37,8 @@ export interface SupervisorOps {
   readDynamic(token: string, spec: DynamicSecretSpec): Promise<DynamicLease>;
   renewLease(token: string, leaseId: string, incrementSeconds: number): Promise<number>;
   revokeLease(token: string, leaseId: string): Promise<void>;
+  /** Gives back a token that a login returned after stop() (revoke-self with that token). */
+  revokeToken?(token: string): Promise<void>;
 }
 
 export interface SupervisorHost {
@@ -216,7 +218,7 @@ export class Supervisor {
       backoffBaseMs: this.host.backoffBaseMs,
       attempt: async () => {
         const session = await this.host.ops.login();
-        if (this.stopped) return;
+        if (this.stopped) return void this.giveBackToken(session.token);
         this.watchToken(session);
       },
       failing: (error, wait) => this.fail('token', 'login', error, wait),
@@ -245,7 +247,8 @@ export class Supervisor {
     this.pendingLogin ??= this.host.ops
       .login()
       .then((session) => {
-        if (!this.stopped) this.watchToken(session);
+        if (this.stopped) this.giveBackToken(session.token);
+        else this.watchToken(session);
         return session.token;
       })
       .finally(() => {
@@ -386,6 +389,17 @@ export class Supervisor {
       revoke: () => void this.revoke(old),
       settled: () => this.handedOver.delete(old),
     });
+  }
+
+  /** A token nobody will use or renew: revoked now rather than left alive until its TTL. */
+  private giveBackToken(token: string): void {
+    this.host.ops
+      .revokeToken?.(token)
+      .catch((error: unknown) =>
+        this.host.log.warn(
+          `could not revoke a token obtained after stop (${toLastError(error).code}); it expires at its TTL`,
+        ),
+      );
   }
 
   /** Gives a lease back; a failure only means it lives until its own expiry. */

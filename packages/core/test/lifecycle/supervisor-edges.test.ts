@@ -398,25 +398,45 @@ describe('re-login races and stops', () => {
     expect(s.calls().filter((c) => c.startsWith('renew-self'))).toEqual(['renew-self at 2460000']);
   });
 
-  it('stop() while a re-login is in flight: the new token is not watched, nothing follows', async () => {
+  it('stop() while a re-login is in flight: the new token is revoked, not watched, nothing follows', async () => {
     const s = setup({ refreshMs: 60 * SEC, tokenTtl: 3_600, tokenMaxTtl: 36_000 });
+    const before = s.sup.token;
     s.vault.revokeTokens();
     s.vault.loginLatencyMs = SEC;
     await s.clock.advance(60_500);
     s.sup.stop();
     await s.clock.advance(10 * 3_600 * SEC);
-    expect(s.calls()).toEqual(['read-kv at 60000', 'login at 60000']);
+    expect(s.calls()).toEqual([
+      'read-kv at 60000',
+      'login at 60000',
+      expect.stringMatching(/^revoke-self hvs\.t\d+ at 61000$/),
+    ]);
+    expect(s.calls()[2]).not.toContain(before);
+    expect(s.sup.token).toBe(before);
     expect(s.clock.timers).toBe(0);
   });
 
-  it('stop() while a replacement login is in flight: nothing follows', async () => {
+  it('stop() while a replacement login is in flight: its token is revoked, nothing else follows', async () => {
     const s = setup({ tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
     s.vault.loginLatencyMs = 2 * SEC;
     await s.clock.advance(41 * SEC);
     s.sup.stop();
     await s.clock.advance(3_600 * SEC);
-    expect(s.calls()).toEqual(['login at 40000']);
+    expect(s.calls()).toEqual(['login at 40000', expect.stringMatching(/^revoke-self hvs\.t\d+ at 42000$/)]);
     expect(s.sessions).toHaveLength(1);
+  });
+
+  it('a late token that cannot be revoked is logged by code, never by value', async () => {
+    const s = setup({ tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
+    s.vault.loginLatencyMs = 2 * SEC;
+    await s.clock.advance(41 * SEC);
+    s.sup.stop();
+    s.vault.failRevoke = true;
+    await s.clock.advance(2 * SEC);
+    await settle();
+    const line = s.logs.find((l) => l.startsWith('could not revoke a token'));
+    expect(line).toBe('could not revoke a token obtained after stop (UNKNOWN); it expires at its TTL');
+    expect(s.logs.join('\n')).not.toMatch(/hvs\./);
   });
 
   it('stop() while a lease-less path is being re-read: the answer is not applied', async () => {

@@ -182,6 +182,12 @@ export class FakeVault {
       if (this.refuseLeaseRenewal || !this.live(l)) throw new Refused(400);
       return this.renew(l, increment, this.o.leaseMaxTtl);
     },
+    revokeToken: async (token) => {
+      this.record(`revoke-self ${token}`);
+      if (this.failRevoke) throw new VaultDown('revoke failed');
+      const t = this.tokens.get(token);
+      if (t) t.revoked = true;
+    },
     revokeLease: async (_token, leaseId) => {
       this.record(`revoke ${leaseId}`);
       if (this.failRevoke) throw new VaultDown('revoke failed');

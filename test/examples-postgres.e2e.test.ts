@@ -1,7 +1,8 @@
 /**
- * The Fastify example against a real PostgreSQL with dynamic credentials from the dev server's
- * database engine: through at least three rotations a client queries continuously, no query fails,
- * and the roles of revoked leases are gone from pg_roles. The example's `app.pg` is @vault-config/pg's.
+ * Both example apps against a real PostgreSQL with dynamic credentials from the dev server's database
+ * engine: through at least three rotations a client queries continuously, no query fails, and the
+ * roles of revoked leases are gone from pg_roles. Fastify's `app.pg` and Nest's injected pool are
+ * @vault-config/pg's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSeedFile, startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
-import { appEntry } from './support/fault-apps';
+import { appEntry, type AppName } from './support/fault-apps';
 import { skipWithoutPostgres, startTestPostgres, type TestPostgres } from './support/postgres';
 
 const SEED = new URL('../packages/testing/seed.example.json', import.meta.url).pathname;
@@ -25,7 +26,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-describe.skipIf(skipWithoutPostgres())('fastify-example with dynamic PostgreSQL credentials', () => {
+const APPS: AppName[] = ['fastify-example', 'nest-example'];
+
+describe.skipIf(skipWithoutPostgres()).each(APPS)('%s with dynamic PostgreSQL credentials', (app) => {
   let db: TestPostgres;
   let vault: VaultDevServer;
   let dir: string;
@@ -60,7 +63,7 @@ describe.skipIf(skipWithoutPostgres())('fastify-example with dynamic PostgreSQL 
     });
     const url = new URL(db.url);
     const port = await freePort();
-    child = spawn(process.execPath, [appEntry('fastify-example')], {
+    child = spawn(process.execPath, [appEntry(app)], {
       env: {
         PATH: process.env.PATH,
         HOST: '127.0.0.1',
