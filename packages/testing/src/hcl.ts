@@ -56,10 +56,8 @@ function tokenize(text: string): Token[] {
       const rest = text.slice(start);
       const found = end.exec(rest);
       if (!found) throw new HclError(`At ${line}: heredoc not terminated`);
-      const value = unindent(
-        rest.slice(0, found.index),
-        m[0].startsWith('<<-') ? /^[ \\t]*/.exec(found[0])![0] : '',
-      );
+      const raw = rest.slice(0, found.index);
+      const value = m[0].startsWith('<<-') ? unindent(raw, /^[ \t]*/.exec(found[0])![0]) : raw;
       tokens.push({ kind: 'string', value, line });
       line += value.split('\n').length;
       i = start + found.index + found[0].length;
@@ -83,7 +81,6 @@ function tokenize(text: string): Token[] {
  */
 function unindent(value: string, indent: string): string {
   const lines = value.split('\n').slice(0, -1);
-  // Without an indentation (plain <<) every line has it and comes back as it was.
   if (!lines.every((l) => l.startsWith(indent))) return value;
   return lines.map((l) => `${l.slice(indent.length)}\n`).join('');
 }

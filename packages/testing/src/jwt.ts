@@ -80,7 +80,7 @@ const fold = (s: string) => s.toUpperCase().toLowerCase();
 export const ERR_NUMERIC_DATE = 'go-jose/go-jose/jwt: expected number value to unmarshal NumericDate';
 export const ERR_AUDIENCE = 'go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience';
 const goKind = (v: unknown): string =>
-  Array.isArray(v) ? 'array' : typeof v === 'object' ? 'object' : typeof v === 'boolean' ? 'bool' : typeof v;
+  Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v;
 
 /**
  * cap's json.Unmarshal of the claims into go-jose's jwt.Claims. Go walks the keys sorted; the

@@ -85,7 +85,6 @@ function parameterMap(value: HclValue | undefined, what: string): Record<string,
 }
 
 function wrappingTtl(value: HclValue | undefined, what: string): number {
-  if (value === undefined) return 0;
   try {
     return parseDuration(value) ?? 0;
   } catch {
@@ -309,7 +308,7 @@ export class Acl {
    * path without its trailing `/`), else the highest-priority matching glob; a list of `foo/` asks
    * the globs about `foo` first.
    */
-  private ruleFor(path: string, list = false): MergedRule | undefined {
+  private ruleFor(path: string, list: boolean): MergedRule | undefined {
     const exact = this.rules.get(path);
     if (exact && !exact.glob) return exact;
     if (list && path.endsWith('/')) {
@@ -332,7 +331,7 @@ export class Acl {
   }
 
   /** Capabilities granted on `path`; a deny on the governing rule grants nothing. */
-  capabilities(path: string, list = false): Set<Capability> {
+  capabilities(path: string, list: boolean): Set<Capability> {
     const best = this.ruleFor(path, list);
     if (!best || best.capabilities.has('deny')) return new Set();
     return best.capabilities;
@@ -355,7 +354,8 @@ export class Acl {
     const rule = this.ruleFor(path, capability === 'list');
     if (!rule || rule.capabilities.has('deny') || !rule.capabilities.has(capability)) return false;
     if (rule.maxWrappingTtl > 0 && (wrapTtl === 0 || wrapTtl > rule.maxWrappingTtl)) return false;
-    if (rule.minWrappingTtl > 0 && (wrapTtl === 0 || wrapTtl < rule.minWrappingTtl)) return false;
+    // An unwrapped request (TTL 0) is below any min.
+    if (rule.minWrappingTtl > 0 && wrapTtl < rule.minWrappingTtl) return false;
     // Bounds merged from two policies can cross (min > max): no TTL passes both checks, as in acl.go.
     if (!['read', 'create', 'update', 'patch'].includes(capability)) return true;
     // acl.go looks a required parameter up lowercased among the request's keys as sent.
@@ -372,8 +372,8 @@ export class Acl {
     }
     const allowed = rule.allowedParameters;
     if (!allowed || Object.keys(allowed).length === 0) return true;
+    // With "*" any key passes; only the listed keys' values are checked.
     const allowAll = allowed['*'] !== undefined;
-    if (allowAll && Object.keys(allowed).length === 1) return true;
     for (const [k, v] of entries) {
       const list = own(allowed, k);
       if (!list && !allowAll) return false;

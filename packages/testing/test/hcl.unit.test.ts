@@ -42,6 +42,10 @@ describe('values', () => {
     expect(parseHcl(String.raw`s = "a\nb\tc\rd\"e\\f\qg"`)).toEqual({ s: ['a\nb\tc\rd"e\\fqg'] });
   });
 
+  it('quoted text that looks like punctuation is text', () => {
+    expect(parseHcl('"}" = 1\n"," = 2\na = ["]", ","]')).toEqual({ '}': [1], ',': [2], a: [[']', ',']] });
+  });
+
   it('identifiers may hold dots, dashes, colons and digits', () => {
     expect(parseHcl('a.b-c:d_1 = 1')).toEqual({ 'a.b-c:d_1': [1] });
   });
@@ -70,6 +74,8 @@ describe('values', () => {
     expect(parseHcl('h = <<-EOT\n    x\n      y\n    EOT\n')).toEqual({ h: ['x\n  y\n'] });
     expect(parseHcl('h = <<-EOT\n  x\n z\n  EOT\n')).toEqual({ h: ['  x\n z\n'] });
     expect(parseHcl('h = <<-EOT\n  x\nEOT\n')).toEqual({ h: ['  x\n'] });
+    expect(parseHcl('h = <<-EOT\n\tx\n\tEOT\n')).toEqual({ h: ['x\n'] });
+    expect(parseHcl('h = <<-EOT\ntx\n  EOT\n')).toEqual({ h: ['tx\n'] });
     expect(parseHcl('h = <<-EOT\n  EOT\n')).toEqual({ h: [''] });
     // Plain << keeps the lines as written, whatever the marker's indentation.
     expect(parseHcl('h = <<EOT\n  x\n  EOT\n')).toEqual({ h: ['  x\n'] });
@@ -79,6 +85,7 @@ describe('values', () => {
   it('comments: #, // and /* */, inside and between blocks', () => {
     expect(parseHcl('# one\na = 1 // two\n/* three\n four */ b = 2\n')).toEqual({ a: [1], b: [2] });
     expect(parseHcl('')).toEqual({});
+    expect(parseHcl('a = 1 # no newline after')).toEqual({ a: [1] });
     expect(parseHcl('a = 1,\n, b = 2')).toEqual({ a: [1], b: [2] });
   });
 });
@@ -92,6 +99,16 @@ describe('errors name the line', () => {
     ['a heredoc without its marker', 'a = <<EOT\nx\n', 'At 1: heredoc not terminated'],
     ['an illegal character', 'a = 1\nb = @', 'At 2: illegal char "@"'],
     ['a lone slash', 'a = /', 'At 1: illegal char "/"'],
+    ['an illegal character before a word', 'a = @b', 'At 1: illegal char "@"'],
+    ['a < after a word', 'a = b<', 'At 1: illegal char "<"'],
+    [
+      'a comment opener that is not closed by its own star',
+      'a = 1 /*/ b = 2',
+      'At 1: comment not terminated',
+    ],
+    ['a heredoc opener with a space', 'a = << <<EOT\nx\nEOT', 'At 1: invalid heredoc'],
+    ['a quoted "," where a list separator goes', 'a = ["a" ","]', 'At 1: expected "," or "]", got ","'],
+    ['a quoted "]" where a list separator goes', 'a = ["a" "]"]', 'At 1: expected "," or "]", got "]"'],
     ['a lone <', 'a = <', 'At 1: illegal char "<"'],
     ['a number as a key', '5 = 1', 'At 1: expected a key, got "5"'],
     ['a block left open', 'p {\n a = 1\n', 'At 3: expected "}", got end of input'],
@@ -112,6 +129,7 @@ describe('errors name the line', () => {
 
   it('counts lines through comments and heredocs', () => {
     expect(() => parseHcl('/* 1\n2\n3 */ a = @')).toThrow('At 3: illegal char "@"');
+    expect(() => parseHcl('a = 1\n/* one line */\nb = @')).toThrow('At 3: illegal char "@"');
     expect(() => parseHcl('# 1\n// 2\na = @')).toThrow('At 3: illegal char "@"');
     expect(() => parseHcl('h = <<EOT\n2\n3\nEOT\nb = @')).toThrow('At 5: illegal char "@"');
     expect(() => parseHcl('a = 1\r\n\tb = @')).toThrow('At 2: illegal char "@"');
@@ -127,6 +145,7 @@ describe('JSON', () => {
 
   it('bad JSON and null values are HclErrors', () => {
     expect(() => parseHcl('{"a": ')).toThrow(HclError);
+    expect(() => parseHcl('{"a": ')).toThrow(/Unexpected end of JSON input/);
     expect(() => parseHcl('{"a": null}')).toThrow('unsupported JSON value');
     expect(() => parseHcl('{"a": [null]}')).toThrow('unsupported JSON value');
   });

@@ -37,6 +37,10 @@ describe('parsePolicy: capabilities', () => {
       'read',
     ]);
     expect(() => parsePolicy('path "p" { policy = "Write" }')).toThrow('path "p": invalid policy "Write"');
+    // The deny shorthand replaces the list, so a bad name in it is never looked at.
+    expect(parsePolicy('path "p" { policy = "deny"\n capabilities = ["fly"] }')[0]!.capabilities).toEqual([
+      'deny',
+    ]);
   });
 
   it('capability names are case-sensitive; repeats are kept once', () => {
@@ -194,6 +198,22 @@ describe('Acl: which rules are globs', () => {
     expect(caps(acl(...[...rules].reverse()), 'a/q/x/x')).toEqual(['list']);
   });
 
+  it('fewer + segments win over a longer pattern', () => {
+    // vault: acl-priority
+    const rules = [
+      'path "f/+/+/bazzzz*" { capabilities = ["read"] }',
+      'path "f/+/bar/b*" { capabilities = ["list"] }',
+    ];
+    expect(caps(acl(...rules), 'f/x/bar/bazzzzq')).toEqual(['list']);
+    expect(caps(acl(...[...rules].reverse()), 'f/x/bar/bazzzzq')).toEqual(['list']);
+  });
+
+  it('a prefix glob matches a path holding a newline, as Vault compares bytes', () => {
+    const a = acl('path "kv/*" { capabilities = ["read"] }', 'path "kv/+/x" { capabilities = ["list"] }');
+    expect(caps(a, 'kv/a\nb')).toEqual(['read']);
+    expect(caps(a, 'kv/a\nb/x')).toEqual(['list']);
+  });
+
   it('a longer pattern wins over a lexicographically greater one when the rest ties', () => {
     // vault: acl-priority
     const rules = [
@@ -253,6 +273,8 @@ describe('Acl: a list of foo/ (AllowOperation, ListOperation)', () => {
     expect(a.allowsRequest('kv/ap/', 'list', {}, 0)).toBe(true);
     expect(a.allowsRequest('kv/ap/', 'read', {}, 0)).toBe(false);
     expect(a.allowsRequest('kv/ap', 'read', {}, 0)).toBe(true);
+    expect(a.allows('kv/ap/', 'read')).toBe(false);
+    expect(a.allows('kv/ap/', 'list')).toBe(true);
   });
 
   it('falls back to foo/ when no glob matches foo', () => {
@@ -338,6 +360,11 @@ describe('Acl: two policies on one path', () => {
     expect(denied.allowsRequest('p', 'update', { x: 'a' }, 0)).toBe(false);
     expect(denied.allowsRequest('p', 'update', { x: 'b' }, 0)).toBe(false);
     expect(denied.allowsRequest('p', 'update', { x: 'c' }, 0)).toBe(true);
+    const anyLater = acl(
+      'path "p" { capabilities = ["update"]\n allowed_parameters = { "y" = ["c"] } }',
+      'path "p" { capabilities = ["update"]\n allowed_parameters = { "y" = [] } }',
+    );
+    expect(anyLater.allowsRequest('p', 'update', { y: 'anything' }, 0)).toBe(true);
     const anyDenied = acl(
       'path "p" { capabilities = ["update"]\n denied_parameters = { "x" = [] } }',
       'path "p" { capabilities = ["update"]\n denied_parameters = { "x" = ["b"] } }',
