@@ -208,6 +208,16 @@ describe('Acl: which rules are globs', () => {
     expect(caps(acl(...[...rules].reverse()), 'f/x/bar/bazzzzq')).toEqual(['list']);
   });
 
+  it('only whole + segments count as wildcards when ranking; a + inside a segment does not', () => {
+    // vault: acl-priority
+    const rules = [
+      'path "q/+/x+y+z/w" { capabilities = ["read"] }',
+      'path "q/+/+/w" { capabilities = ["list"] }',
+    ];
+    expect(caps(acl(...rules), 'q/1/x+y+z/w')).toEqual(['read']);
+    expect(caps(acl(...[...rules].reverse()), 'q/1/x+y+z/w')).toEqual(['read']);
+  });
+
   it('a prefix glob matches a path holding a newline, as Vault compares bytes', () => {
     const a = acl('path "kv/*" { capabilities = ["read"] }', 'path "kv/+/x" { capabilities = ["list"] }');
     expect(caps(a, 'kv/a\nb')).toEqual(['read']);
