@@ -34,6 +34,9 @@ export default defineConfig({
       'packages/core/test/retry.test.ts',
       'packages/core/test/values.test.ts',
       'packages/core/test/scrub.integration.test.ts',
+      // The manager over the in-process dev server on the injected clock (well under a second each).
+      'packages/core/test/manager/*.test.ts',
+      'packages/core/test/transport-abort.test.ts',
       // The dev server's policy, JWT and token code: its unit tables and its fast HTTP tests.
       'packages/testing/test/*.unit.test.ts',
       'packages/testing/test/acl-priority.test.ts',

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 
-const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
+export const requireHere = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
 
 /** A loader: the first call requires `id`, later calls return the same module. */
 export function lazyModule<T>(id: string): () => T {

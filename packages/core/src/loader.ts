@@ -48,6 +48,8 @@ export interface LoadContext {
   /** Every failed attempt that will be retried, so a slow start-up is never silent. */
   warn(message: string): void;
   now(): number;
+  /** Jitter of the retry waits: the manager's injected random source. */
+  random: () => number;
 }
 
 export async function loadFromVault<T>(
@@ -68,6 +70,7 @@ export async function loadFromVault<T>(
     attemptTimeoutMs: options.timeoutMs,
     signal: cancel.signal,
     warn: ctx.warn,
+    random: ctx.random,
   };
   const http = createVaultHttpClient(options);
   const auth = createAuthMethod(options);

@@ -255,6 +255,8 @@ export class VaultSecretManager {
     // A start-up in flight cleans up after itself before it rejects.
     await this.initPromise?.catch(() => undefined);
     const leases = this.supervisor?.stop() ?? [];
+    // A re-login in flight answers with a token only this manager knows of: wait, then give it back.
+    await this.supervisor?.settled();
     await this.pendingRevoke;
     await this.releaseHeld(leases);
     this.http?.close();
@@ -276,7 +278,11 @@ export class VaultSecretManager {
     } catch (error) {
       const failure = this.closed ? closedError() : error;
       if (!this.closed) {
-        this.store.update({ state: 'failed', secrets_loaded: false, last_error: toLastError(failure) });
+        this.store.update({
+          state: 'failed',
+          secrets_loaded: false,
+          last_error: toLastError(failure, new Date(this.clock.now())),
+        });
       }
       const line = `start-up failed: ${(failure as VaultError).toLogLine?.() ?? toLastError(failure).message}`;
       if (this.logStartupFailure && !this.closed) this.log.error(line);
@@ -318,6 +324,7 @@ export class VaultSecretManager {
         },
         warn: (message) => this.log.warn(message),
         now: () => this.clock.now(),
+        random: this.random,
       },
       async (loaded) => {
         this.http = loaded.http;

@@ -17,8 +17,10 @@ function http(status: number, message = '', headers: Record<string, string> = {}
 //   [codes]  https://developer.hashicorp.com/vault/api-docs#http-status-codes
 //            (412 eventual consistency "should be retried", 429 rate-limit quota, 473 perf standby,
 //             500 internal, 501 not initialized, 502 "error from an upstream", 503 sealed/maintenance)
-//   [quota]  vault/quotas/quotas_rate_limit.go (*RateLimitQuota).allow: a 429 whose Retry-After is
-//            the bucket's reset time as an HTTP-date (RFC 1123), not a number of seconds
+//   [quota]  vault/quotas/quotas_rate_limit.go (*RateLimitQuota).allow: a 429 whose Retry-After
+//            equals X-Ratelimit-Reset, the whole seconds left until the bucket refills (older
+//            releases: the reset time as an HTTP-date, RFC 1123); http/util.go rateLimitQuotaWrapping
+//            sends these headers only when enable_rate_limit_response_headers is set
 //   [rfc]    RFC 9110 §10.2.3 Retry-After: seconds or an HTTP-date, on 503 and 429 (RFC 6585 §4)
 //   [login]  sdk/logical/response_util.go RespondErrorCommon: a plugin's plain Go error with no
 //            response becomes 500 carrying its text, so an auth plugin's rejected login can be a 500
@@ -41,9 +43,21 @@ const rows: { status: number; phase?: Phase; message?: string; retryable: boolea
 ];
 
 describe('classifyFailure: retried or not', () => {
-  it.each(rows)('HTTP $status ($phase, "$message") retryable: $retryable — $source', (row) => {
-    const decision = classifyFailure(http(row.status, row.message ?? ''), row.phase ?? 'read');
-    expect(decision).toEqual({ retryable: row.retryable });
+  it.each(rows.filter((r) => r.status !== 429))(
+    'HTTP $status ($phase, "$message") retryable: $retryable — $source',
+    (row) => {
+      const decision = classifyFailure(http(row.status, row.message ?? ''), row.phase ?? 'read');
+      expect(decision).toEqual({ retryable: row.retryable });
+    },
+  );
+
+  // [quota] Vault's rate-limit headers are opt-in: a bare 429 means "within the quota's interval".
+  it('HTTP 429 with no header: retried as a quota refusal, as if Retry-After were 0', () => {
+    expect(classifyFailure(http(429, 'rate limit quota exceeded'), 'read')).toEqual({
+      retryable: true,
+      quota: true,
+      retryAfterMs: 0,
+    });
   });
 
   it('a 2xx whose body is not JSON is not retried; a 5xx that is not JSON is', () => {
@@ -80,6 +94,7 @@ describe('classifyFailure: Retry-After honoured on every retried status [rfc]', 
     expect(classifyFailure(http(status, '', { 'retry-after': '7' }), 'read')).toEqual({
       retryable: true,
       retryAfterMs: 7000,
+      ...(status === 429 ? { quota: true } : {}),
     });
   });
 
@@ -89,6 +104,24 @@ describe('classifyFailure: Retry-After honoured on every retried status [rfc]', 
     expect(decision.retryable).toBe(true);
     expect(decision.retryAfterMs).toBeGreaterThan(55_000);
     expect(decision.retryAfterMs).toBeLessThanOrEqual(60_000);
+  });
+
+  // [quota] Vault sends Retry-After and X-Ratelimit-Reset with the same value; a proxy may send the latter only.
+  it('a 429 without Retry-After waits what X-Ratelimit-Reset says; Retry-After wins when both are there', () => {
+    expect(classifyFailure(http(429, '', { 'x-ratelimit-reset': '3' }), 'read')).toEqual({
+      retryable: true,
+      quota: true,
+      retryAfterMs: 3000,
+    });
+    expect(classifyFailure(http(429, '', { 'retry-after': '1', 'x-ratelimit-reset': '3' }), 'read')).toEqual({
+      retryable: true,
+      quota: true,
+      retryAfterMs: 1000,
+    });
+    // Only a rate limit's reset is a wait: a 503 carrying one keeps the backoff.
+    expect(classifyFailure(http(503, '', { 'x-ratelimit-reset': '3' }), 'read')).toEqual({
+      retryable: true,
+    });
   });
 
   it('is ignored when the status is not retried, and absent when unparseable', () => {

@@ -3,8 +3,10 @@ import { classifyFailure } from '../src/http/error-mapping';
 import { VaultSecretError } from '../src/errors';
 import { VaultHttpError } from '../src/http/http-error';
 import {
+  QUOTA_RETRIES,
   RetryStop,
   backoffDelay,
+  parseRateLimitReset,
   parseRetryAfter,
   retryAfterDelay,
   withRetry,
@@ -99,7 +101,7 @@ describe('withRetry', () => {
     expect(calls).toBe(1);
   });
 
-  it('waits what Retry-After says, plus a jitter of up to as much again, instead of the backoff', async () => {
+  it('waits what Retry-After says, then a random point of the next max(1 s, Retry-After), instead of the backoff', async () => {
     const p = policy();
     let calls = 0;
     await withRetry(
@@ -244,10 +246,99 @@ describe('withRetry at the deadline (injected clock)', () => {
 });
 
 describe('the wait after a Retry-After', () => {
-  it('is never shorter than asked and at most twice it, spread by the random source', () => {
-    expect(retryAfterDelay(1000, () => 0)).toBe(1000);
-    expect(retryAfterDelay(1000, () => 0.25)).toBe(1250);
-    expect(retryAfterDelay(1000, () => 0.999_999)).toBe(1999);
+  it('is never shorter than asked and, on the first retry, at most twice it, spread by the random source', () => {
+    expect(retryAfterDelay(1000, 1, () => 0)).toBe(1000);
+    expect(retryAfterDelay(1000, 1, () => 0.25)).toBe(1250);
+    expect(retryAfterDelay(1000, 1, () => 0.999_999)).toBe(1999);
+    expect(retryAfterDelay(2000, 1, () => 0.5)).toBe(3000);
+  });
+
+  it('spreads over at least one quota interval (1 s): Vault says "0" when less than a second is left', () => {
+    expect(retryAfterDelay(0, 1, () => 0)).toBe(0);
+    expect(retryAfterDelay(0, 1, () => 0.5)).toBe(500);
+    expect(retryAfterDelay(0, 1, () => 0.999_999)).toBe(999);
+    expect(retryAfterDelay(300, 1, () => 0.5)).toBe(800);
+  });
+
+  it('spreads the n-th retry over n windows, at most 60 s', () => {
+    // Window: max(1 s, Retry-After) × retry.
+    expect([1, 2, 3, 4].map((n) => retryAfterDelay(0, n, () => 0.5))).toEqual([500, 1000, 1500, 2000]);
+    expect([1, 2, 3].map((n) => retryAfterDelay(2000, n, () => 0.5))).toEqual([3000, 4000, 5000]);
+    expect(retryAfterDelay(0, 100, () => 0.999_999)).toBe(59_999);
+    expect(retryAfterDelay(30_000, 3, () => 0.5)).toBe(60_000);
+    // Out-of-range retry numbers count as the first.
+    expect(retryAfterDelay(0, 0, () => 0.5)).toBe(500);
+  });
+
+  it('a fleet told "Retry-After: 0" again and again spreads out instead of retrying at once', async () => {
+    const p = policy({ maxRetries: 5 });
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls <= 4) throw http(429, 'rate limit quota exceeded', { 'retry-after': '0' });
+        return 'ok';
+      },
+      (e) => classifyFailure(e, 'read'),
+      p,
+    );
+    // random() = 0.5 of windows of 1, 2, 3, 4 s.
+    expect(p.waits).toEqual([500, 1000, 1500, 2000]);
+  });
+
+  it('429s do not use up maxRetries: up to QUOTA_RETRIES of them, counted on their own', async () => {
+    const p = policy({ maxRetries: 2, deadline: Date.now() + 3_600_000 });
+    const events: RetryEvent[] = [];
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw http(429, 'rate limit quota exceeded');
+        },
+        (e) => classifyFailure(e, 'read'),
+        { ...p, onRetry: (e) => void events.push(e) },
+      ),
+    );
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(QUOTA_RETRIES + 1);
+    // A bare 429 (Vault's headers are opt-in) spreads like "Retry-After: 0": windows of 1, 2, 3 … s.
+    expect(p.waits.slice(0, 3)).toEqual([500, 1000, 1500]);
+    expect(events.map((e) => `${e.attempt}/${e.maxAttempts}`).slice(0, 2)).toEqual(['1/11', '2/11']);
+  });
+
+  it('other failures keep their own count beside 429s', async () => {
+    const p = policy({ maxRetries: 2 });
+    const answers = [http(503), http(429), http(429), http(503), http(429), http(503)];
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          throw answers[calls++];
+        },
+        (e) => classifyFailure(e, 'read'),
+        p,
+      ),
+    );
+    // The third 503 is the third non-quota failure: one more than maxRetries = 2.
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(6);
+  });
+
+  it('a policy that does not retry does not retry a 429 either', async () => {
+    let calls = 0;
+    const stop = await stopOf(
+      withRetry(
+        async () => {
+          calls += 1;
+          throw http(429, 'rate limit quota exceeded');
+        },
+        (e) => classifyFailure(e, 'read'),
+        policy({ maxRetries: 0 }),
+      ),
+    );
+    expect(stop.reason).toBe('exhausted');
+    expect(calls).toBe(1);
   });
 
   it('shrinks its jitter, never the Retry-After itself, to fit the deadline', async () => {
@@ -274,6 +365,17 @@ describe('backoff and Retry-After parsing', () => {
     expect(backoffDelay(0, p)).toBe(99);
     expect(backoffDelay(5, p)).toBe(249);
     expect(backoffDelay(3, { ...p, random: () => 0 })).toBe(0);
+  });
+
+  it('reads X-Ratelimit-Reset as seconds, an HTTP date or a Unix time', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(parseRateLimitReset('0', now)).toBe(0);
+    expect(parseRateLimitReset('2', now)).toBe(2000);
+    expect(parseRateLimitReset('Thu, 01 Jan 2026 00:00:03 GMT', now)).toBe(3000);
+    expect(parseRateLimitReset(String(now / 1000 + 4), now)).toBe(4000);
+    expect(parseRateLimitReset(String(now / 1000 - 4), now)).toBe(0);
+    expect(parseRateLimitReset(undefined, now)).toBeUndefined();
+    expect(parseRateLimitReset('later', now)).toBeUndefined();
   });
 
   it('parses seconds and HTTP dates', () => {

@@ -88,6 +88,29 @@ describe('commitInitial', () => {
   });
 });
 
+describe('snapshot', () => {
+  it('is one frozen plain object per commit: the same until a change, a new one after', () => {
+    const { s } = state();
+    s.commitInitial({ A: '1', toString: 't' }, new Map());
+    const first = s.snapshot();
+    expect(s.snapshot()).toBe(first);
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.keys(first)).toEqual(['A', 'toString']);
+    expect(s.get('toString')).toBe('t');
+    expect(s.get('valueOf')).toBeUndefined();
+
+    expect(s.commitKv({ A: '1', toString: 't' })).toEqual({ changed: [], tooLarge: [] });
+    expect(s.snapshot()).toBe(first);
+
+    expect(s.commitKv({ A: '2' })).toEqual({ changed: ['A', 'toString'], tooLarge: [] });
+    expect(s.snapshot()).not.toBe(first);
+    expect(s.snapshot()).toEqual({ A: '2' });
+    // What a caller already holds does not move under it.
+    expect(first).toEqual({ A: '1', toString: 't' });
+  });
+});
+
 describe('commitKv and commitDynamic', () => {
   it('report what changed; an unchanged refresh changes nothing and writes nothing', () => {
     const { env, s } = state();

@@ -117,4 +117,13 @@ describe('two keys mapping to one name', () => {
     expect(e.keys).toEqual(['token', 'TOKEN']);
     expect(e.path).toBe('kv/A');
   });
+
+  it('with a keyTransform function: the earlier raw key is named, and the function runs once per key', () => {
+    const seen: string[] = [];
+    const strip = (key: string) => (seen.push(key), key.replace(/^(OLD|NEW)_/, ''));
+    const data = { OTHER: '0', OLD_URL: '1', NEW_URL: '2' };
+    const e = refusal(() => convertSecretData(data, 'kv/A', strip, 'APP_'));
+    expect(e.message).toBe('secret keys "OLD_URL" and "NEW_URL" at kv/A both map to "APP_URL"');
+    expect(seen).toEqual(['OTHER', 'OLD_URL', 'NEW_URL']);
+  });
 });

@@ -181,8 +181,8 @@ export async function startVaultDevServer(options: StartOptions = {}): Promise<V
     setLatency(ms) {
       front.latencyMs = Math.max(0, ms);
     },
-    setRateLimit(rps) {
-      front.rateLimiter.set(rps);
+    setRateLimit(rate, options) {
+      front.rateLimiter.set(rate, options);
     },
 
     get requests() {

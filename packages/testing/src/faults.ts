@@ -52,29 +52,78 @@ export class FaultRegistry {
   }
 }
 
-/** Requests per second beyond which Vault's rate-limit quota answers 429. */
+export interface RateLimitOptions {
+  /** The quota's `interval`: how often each client's tokens come back in full. Default 1 s. */
+  intervalMs?: number;
+  /**
+   * `enable_rate_limit_response_headers` of `sys/quotas/config`: send `X-Ratelimit-*` on every
+   * limited path and `Retry-After` on a 429. Off by default, as in Vault: a 429 then has no headers.
+   */
+  responseHeaders?: boolean;
+}
+
+export interface RateLimitDecision {
+  allowed: boolean;
+  /** What Vault adds to the answer (empty unless response headers are on). */
+  headers: Record<string, string>;
+}
+
+interface Bucket {
+  start: number;
+  lastTick: number;
+  available: number;
+}
+
+/**
+ * Vault's rate-limit quota (vault/quotas/quotas_rate_limit.go on sethvargo/go-limiter's memorystore):
+ * one bucket per client address, created full at the client's first request and refilled in full at
+ * every whole interval since then — a fixed window per client, not a sliding one. `X-Ratelimit-Reset`
+ * and `Retry-After` are the whole seconds (truncated) until that client's next refill, so often "0".
+ */
 export class RateLimiter {
-  private limit = 0;
-  private hits: number[] = [];
+  private tokens = 0;
+  private intervalMs = 1000;
+  private responseHeaders = false;
+  private readonly buckets = new Map<string, Bucket>();
 
-  set(requestsPerSecond: number): void {
-    this.limit = requestsPerSecond;
-    this.hits = [];
+  /** `rate` requests per interval (rounded, as Vault does); 0 turns the quota off. */
+  set(rate: number, options: RateLimitOptions = {}): void {
+    this.tokens = Number.isFinite(rate) && rate > 0 ? Math.round(rate) : 0;
+    this.intervalMs =
+      options.intervalMs !== undefined && Number.isFinite(options.intervalMs) && options.intervalMs > 0
+        ? options.intervalMs
+        : 1000;
+    this.responseHeaders = options.responseHeaders === true;
+    this.buckets.clear();
   }
 
-  /** Seconds to wait when over the limit, else undefined (and the request is counted). */
-  check(now: number): number | undefined {
-    if (this.limit <= 0) return undefined;
-    this.hits = this.hits.filter((t) => now - t < 1000);
-    if (this.hits.length >= this.limit) {
-      return Math.max(1, Math.ceil((1000 - (now - this.hits[0]!)) / 1000));
+  /** Takes a token for `client`; undefined while the quota is off. */
+  take(client: string, now: number): RateLimitDecision | undefined {
+    if (this.tokens <= 0) return undefined;
+    let bucket = this.buckets.get(client);
+    if (!bucket) {
+      bucket = { start: now, lastTick: 0, available: this.tokens };
+      this.buckets.set(client, bucket);
     }
-    this.hits.push(now);
-    return undefined;
-  }
-
-  get requestsPerSecond(): number {
-    return this.limit;
+    const tick = Math.floor((now - bucket.start) / this.intervalMs);
+    const reset = bucket.start + (tick + 1) * this.intervalMs;
+    if (bucket.lastTick < tick) {
+      bucket.available = this.tokens;
+      bucket.lastTick = tick;
+    }
+    const allowed = bucket.available > 0;
+    if (allowed) bucket.available -= 1;
+    if (!this.responseHeaders) return { allowed, headers: {} };
+    const resetSeconds = String(Math.trunc((reset - now) / 1000));
+    return {
+      allowed,
+      headers: {
+        'X-Ratelimit-Limit': String(this.tokens),
+        'X-Ratelimit-Remaining': String(allowed ? bucket.available : 0),
+        'X-Ratelimit-Reset': resetSeconds,
+        ...(allowed ? {} : { 'Retry-After': resetSeconds }),
+      },
+    };
   }
 }
 

@@ -109,9 +109,12 @@ export class HttpFront {
       if (latency > 0) await this.sleep(latency);
       if (this.closed) return;
 
-      const retryAfter = RATE_LIMIT_EXEMPT.has(path) ? undefined : this.rateLimiter.check(Date.now());
-      if (retryAfter !== undefined) {
-        send(rateLimited(path, retryAfter, this.rateLimiter.requestsPerSecond));
+      // http/util.go rateLimitQuotaWrapping: keyed by the client's IP, before routing.
+      const quota = RATE_LIMIT_EXEMPT.has(path)
+        ? undefined
+        : this.rateLimiter.take(req.socket.remoteAddress ?? '', Date.now());
+      if (quota && !quota.allowed) {
+        send(rateLimited(path, quota.headers));
         return;
       }
       const fault = decision.fault;
@@ -122,6 +125,7 @@ export class HttpFront {
         return;
       }
       const reply = await this.dispatch(method, url, body, req);
+      if (quota) reply.headers = { ...quota.headers, ...reply.headers };
       send(reply, fault?.type === 'slow-body' ? fault.ms : undefined);
     } catch (err) {
       if (!(err instanceof HttpError)) this.logInternal(method, path, err);
@@ -209,7 +213,7 @@ export class HttpFront {
       case 'status':
         return { status: fault.status, body: fault.body ?? { errors: [] }, headers: fault.headers ?? {} };
       case 'rate-limited':
-        return rateLimited(path, fault.retryAfterSeconds ?? 1);
+        return rateLimited(path, { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
       case 'reset':
         req.socket.resetAndDestroy();
         return undefined;
@@ -268,15 +272,12 @@ class RawBody {
 }
 const RAW = (text: string) => new RawBody(text);
 
-function rateLimited(path: string, retryAfter: number, limit?: number): Reply {
+/** vault/quotas ErrRateLimitQuotaExceeded, wrapped as `request path %q: %w`. */
+function rateLimited(path: string, headers: Record<string, string>): Reply {
   return {
     status: 429,
     body: { errors: [`request path "${path.replace(/^\/v1\//, '')}": rate limit quota exceeded`] },
-    headers: {
-      'Retry-After': String(retryAfter),
-      ...(limit ? { 'X-Ratelimit-Limit': String(limit), 'X-Ratelimit-Remaining': '0' } : {}),
-      'X-Ratelimit-Reset': String(retryAfter),
-    },
+    headers,
   };
 }
 

@@ -1,4 +1,7 @@
 /** The public contract of the dev server. Tests across the monorepo rely on these names. */
+import type { RateLimitOptions } from './faults';
+
+export type { RateLimitOptions } from './faults';
 
 export interface RequestLogEntry {
   method: string;
@@ -155,8 +158,13 @@ export interface VaultDevServer {
   clearFaults(): void;
   /** Fixed extra latency on every request (0 turns it off). */
   setLatency(ms: number): void;
-  /** Requests per second beyond which requests get 429 with `Retry-After`; 0 turns it off. */
-  setRateLimit(requestsPerSecond: number): void;
+  /**
+   * Vault's rate-limit quota: `rate` requests per interval (default 1 s) per client address, a fixed
+   * window per client; beyond it, 429 `rate limit quota exceeded`. `responseHeaders: true` is Vault's
+   * `enable_rate_limit_response_headers` (`X-Ratelimit-*`, `Retry-After` on a 429); off by default, as
+   * in Vault. 0 turns the quota off.
+   */
+  setRateLimit(rate: number, options?: RateLimitOptions): void;
 
   readonly requests: readonly RequestLogEntry[];
   clearRequests(): void;

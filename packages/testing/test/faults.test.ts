@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startVaultDevServer, type VaultDevServer } from '@vault-config/testing';
 import { call } from './helpers';
@@ -15,6 +16,22 @@ afterEach(() => {
 afterAll(() => vault.close());
 
 const read = () => call(vault, 'GET', 'kv/data/app', { token: vault.rootToken });
+
+/** A read sent from another local address (any 127.x address reaches the loopback listener). */
+function fromAddress(localAddress: string): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${vault.address}/v1/kv/data/app`,
+      { localAddress, headers: { 'X-Vault-Token': vault.rootToken } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('faults', () => {
   it('status: a fixed status and body for the next N matching requests, then normal', async () => {
@@ -103,14 +120,41 @@ describe('faults', () => {
     expect(body.data.data).toEqual({ A: '1' });
   });
 
-  it('setRateLimit: 429 with Retry-After beyond N requests per second; sys/health exempt', async () => {
-    vault.setRateLimit(3);
-    const statuses = [];
-    for (let i = 0; i < 5; i++) statuses.push((await read()).status);
-    expect(statuses).toEqual([200, 200, 200, 429, 429]);
-    const limited = await read();
-    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+  // Headers only with enable_rate_limit_response_headers: hashicorp/vault http/util.go
+  // rateLimitQuotaWrapping; the error text: vault/quotas ErrRateLimitQuotaExceeded.
+  it('setRateLimit: 429 beyond N requests per interval, no headers by default; sys/health exempt', async () => {
+    vault.setRateLimit(3, { intervalMs: 60_000 });
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await read());
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 429, 429]);
+    expect(answers[3]!.json).toEqual({ errors: ['request path "kv/data/app": rate limit quota exceeded'] });
+    for (const a of answers) {
+      expect(a.headers.get('retry-after')).toBeNull();
+      expect(a.headers.get('x-ratelimit-limit')).toBeNull();
+    }
     expect((await call(vault, 'GET', 'sys/health')).status).toBe(200);
+  });
+
+  // hashicorp/vault vault/quotas/quotas_rate_limit.go (*RateLimitQuota).allow: Retry-After = reset.
+  it('setRateLimit with response headers: X-Ratelimit-* on every answer, Retry-After on a 429', async () => {
+    vault.setRateLimit(2, { intervalMs: 60_000, responseHeaders: true });
+    const [a, b, c] = [await read(), await read(), await read()];
+    expect([a.status, b.status, c.status]).toEqual([200, 200, 429]);
+    expect([a, b, c].map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['1', '0', '0']);
+    expect(a.headers.get('x-ratelimit-limit')).toBe('2');
+    expect(a.headers.get('retry-after')).toBeNull();
+    // Whole seconds left in the client's minute, truncated: 59 right after its first request.
+    expect(Number(c.headers.get('x-ratelimit-reset'))).toBeGreaterThanOrEqual(58);
+    expect(c.headers.get('retry-after')).toBe(c.headers.get('x-ratelimit-reset'));
+  });
+
+  it('setRateLimit keys buckets by client address', async () => {
+    vault.setRateLimit(1, { intervalMs: 60_000 });
+    expect((await read()).status).toBe(200);
+    expect((await read()).status).toBe(429);
+    // Another loopback address is another client with a bucket of its own.
+    expect((await fromAddress('127.0.0.2')).status).toBe(200);
+    expect((await fromAddress('127.0.0.2')).status).toBe(429);
   });
 });
 

@@ -9,7 +9,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readBoundedFileSync } from '../bounded-file';
-import nodeVault from 'node-vault';
+import type nodeVault from 'node-vault';
+import { loadNodeVault } from './node-vault';
 import { VaultConfigurationError } from '../errors';
 import { VaultHttpError } from './http-error';
 import type { ResolvedOptions } from '../options';
@@ -24,6 +25,9 @@ export interface VaultHttpClient {
   requestOptions(timeoutMs: number, signal?: AbortSignal): Record<string, unknown>;
   close(): void;
 }
+
+/** At import, as a static import would: start-up needs it, and its load is CPU the login cannot hide. */
+const createNodeVault = loadNodeVault();
 
 /** A PEM file is a few KiB; a CA bundle well under 1 MiB. */
 const MAX_PEM_BYTES = 1024 * 1024;
@@ -110,7 +114,7 @@ export function createVaultHttpClient(options: ResolvedOptions): VaultHttpClient
     ...(options.clientKey !== null ? { key: readPem(options.clientKey, 'VAULT_CLIENT_KEY') } : {}),
   };
   const transport = createTransport(tls, options.timeoutMs, options.proxy);
-  const client = nodeVault({
+  const client = createNodeVault({
     endpoint: options.address,
     apiVersion: 'v1',
     debug: () => undefined,

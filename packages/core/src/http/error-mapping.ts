@@ -14,7 +14,7 @@ import {
 } from '../errors';
 import { VaultHttpError } from './http-error';
 import { redact } from './redact';
-import { RetryStop, parseRetryAfter, type RetryDecision } from './retry';
+import { RetryStop, parseRateLimitReset, parseRetryAfter, type RetryDecision } from './retry';
 import { TransportError } from './transport';
 
 export type Phase = 'login' | 'read' | 'detect';
@@ -62,10 +62,15 @@ export function classifyFailure(error: unknown, phase: Phase): RetryDecision {
   }
   if (error instanceof VaultHttpError) {
     const { status } = error;
-    const retryAfterMs = parseRetryAfter(error.headers['retry-after']);
+    // A 429 without Retry-After may still say when the quota refills; with neither (Vault's
+    // default: its rate-limit headers are opt-in) it means "within the quota's interval", as "0" does.
+    const retryAfterMs =
+      parseRetryAfter(error.headers['retry-after']) ??
+      (status === 429 ? (parseRateLimitReset(error.headers['x-ratelimit-reset']) ?? 0) : undefined);
     const withDelay = (d: RetryDecision) => (retryAfterMs === undefined ? d : { ...d, retryAfterMs });
     if (error.malformed && status >= 200 && status < 300) return { retryable: false };
-    if (status === 412 || status === 429) return withDelay({ retryable: true });
+    if (status === 429) return withDelay({ retryable: true, quota: true });
+    if (status === 412) return withDelay({ retryable: true });
     // Sealed or standby answers too: a restarting Vault unseals within the start-up budget.
     if (status === 501) return { retryable: false };
     if (status === 500 && phase === 'login' && LOGIN_REJECTION.test(error.vaultMessage))

@@ -3,7 +3,8 @@
  * `0.5`) is a number; any other (`12345678901234567890`, `1.10`, `1e400`) stays a LosslessNumber
  * holding its source text, so a secret value converts to the text Vault stored.
  * lossless-json parses ~20× slower than JSON.parse, so it runs (and loads) only when a scan of the
- * text finds a number that JSON.parse would change.
+ * text finds a number that JSON.parse would change. Response bodies do not come through here: the
+ * transport parses them as they arrive (json-stream.ts), with parseNumber for each number.
  */
 import type { LosslessNumber } from 'lossless-json';
 import { lazyModule } from '../lazy';
@@ -31,7 +32,7 @@ function hasInexactNumber(text: string): boolean {
   return false;
 }
 
-function parseNumber(text: string): number | LosslessNumber {
+export function parseNumber(text: string): number | LosslessNumber {
   return exact(text) ? Number(text) : new (lossless().LosslessNumber)(text);
 }
 

@@ -1,8 +1,8 @@
 /**
  * Retry with exponential backoff and full jitter (delay = random(0, min(cap, base * 2^n))),
- * `Retry-After` honoured (plus a jitter of up to as much again, so clients told the same wait do not
- * return in one burst), and one overall deadline that bounds every attempt and every wait.
- * Which failures are transient is decided by the caller's `classify`.
+ * `Retry-After` honoured (then a random point in a spread window that widens with each retry, so
+ * clients told the same wait do not return in one burst), and one overall deadline that bounds every
+ * attempt and every wait. Which failures are transient is decided by the caller's `classify`.
  */
 
 export interface RetryPolicy {
@@ -45,7 +45,16 @@ export interface RetryDecision {
   retryable: boolean;
   /** Server-requested wait (from `Retry-After`), in ms. */
   retryAfterMs?: number;
+  /** Refused by a rate-limit quota (429): counted apart from other failures, see QUOTA_RETRIES. */
+  quota?: boolean;
 }
+
+/**
+ * Retries after 429s when the policy retries at all: a quota refusal says "later", not "broken", so
+ * it does not use up `maxRetries`. A fleet larger than the quota can be refused several times in a
+ * row; the spread window (n × max(1 s, Retry-After)) and the deadline bound the total wait.
+ */
+export const QUOTA_RETRIES = 10;
 
 export interface AttemptContext {
   /** 1-based. */
@@ -100,15 +109,44 @@ export function parseRetryAfter(value: string | string[] | undefined, now = Date
 }
 
 /**
- * A fleet rate-limited at once is told the same `Retry-After`: each waits it plus up to this share
- * of it again, so the retries arrive spread over a period instead of as the same burst one period
- * later (measured: about 1.2× the minimum requests instead of 1.6× for 1,000 pods at 2× the quota).
+ * `X-Ratelimit-Reset` (what a 429 may carry instead of `Retry-After`): seconds until the quota
+ * refills (Vault's current quotas), an HTTP-date (older Vault releases), or epoch seconds (some proxies).
  */
-export const RETRY_AFTER_JITTER = 1;
+export function parseRateLimitReset(
+  value: string | string[] | undefined,
+  now = Date.now(),
+): number | undefined {
+  const ms = parseRetryAfter(value, now);
+  // More than ~30 years of seconds is a Unix time, not a wait.
+  return ms !== undefined && ms > 1e12 ? Math.max(0, ms - now) : ms;
+}
 
-/** The wait for a `Retry-After`: never shorter than asked, at most (1 + RETRY_AFTER_JITTER) times it. */
-export function retryAfterDelay(retryAfterMs: number, random: () => number = Math.random): number {
-  return retryAfterMs + Math.floor(random() * RETRY_AFTER_JITTER * retryAfterMs);
+/**
+ * Vault's rate-limit quotas count requests per interval, 1 s unless configured otherwise; the
+ * `Retry-After` they send is the whole seconds left of it, so "0" means "within a second". The first
+ * retry is spread over at least this window.
+ */
+export const RETRY_SPREAD_MIN_MS = 1000;
+/** The spread window never grows past this (the background backoff's cap too). */
+export const RETRY_SPREAD_MAX_MS = 60_000;
+
+/**
+ * The wait before retry `retry` (1-based) after a `Retry-After` of `retryAfterMs`: never shorter
+ * than asked, then a random point in a window of `retry` times max(1 s, Retry-After), at most 60 s.
+ * A fleet refused at once comes back spread over the next quota interval instead of as one burst;
+ * those refused again spread over two intervals, then three, so a backlog larger than the quota
+ * thins out instead of being refused again together.
+ */
+export function retryAfterDelay(
+  retryAfterMs: number,
+  retry: number,
+  random: () => number = Math.random,
+): number {
+  const window = Math.min(
+    RETRY_SPREAD_MAX_MS,
+    Math.max(RETRY_SPREAD_MIN_MS, retryAfterMs) * Math.max(1, retry),
+  );
+  return retryAfterMs + Math.floor(random() * window);
 }
 
 export function backoffDelay(
@@ -127,6 +165,8 @@ export async function withRetry<T>(
   const now = policy.now ?? Date.now;
   const sleep = policy.sleep ?? defaultSleep;
   let attempt = 0;
+  let quotaRefusals = 0;
+  const quotaRetries = policy.maxRetries > 0 ? Math.max(policy.maxRetries, QUOTA_RETRIES) : 0;
   for (;;) {
     const left = policy.deadline - now();
     if (left <= 0) throw new RetryStop('deadline', undefined, attempt, { leftMs: 0 });
@@ -142,11 +182,16 @@ export async function withRetry<T>(
     } catch (error) {
       const decision = classify(error);
       if (!decision.retryable) throw new RetryStop('fatal', error, attempt);
-      if (attempt > policy.maxRetries) throw new RetryStop('exhausted', error, attempt);
+      if (decision.quota) quotaRefusals += 1;
+      // The counter that applies to this failure: quota refusals, or every other failure.
+      const [count, allowed] = decision.quota
+        ? [quotaRefusals, quotaRetries]
+        : [attempt - quotaRefusals, policy.maxRetries];
+      if (count > allowed) throw new RetryStop('exhausted', error, attempt);
       const wanted =
         decision.retryAfterMs !== undefined
-          ? retryAfterDelay(decision.retryAfterMs, policy.random)
-          : backoffDelay(attempt - 1, policy);
+          ? retryAfterDelay(decision.retryAfterMs, count, policy.random)
+          : backoffDelay(count - 1, policy);
       const leftNow = policy.deadline - now();
       // Vault's Retry-After is honoured or not at all; its jitter and our own backoff shrink to the
       // time left.
@@ -159,8 +204,8 @@ export async function withRetry<T>(
       const wait = Math.min(wanted, leftNow - MIN_ATTEMPT_MS);
       if (wait < 0) throw new RetryStop('deadline', error, attempt, { leftMs: Math.max(0, leftNow) });
       policy.onRetry?.({
-        attempt,
-        maxAttempts: policy.maxRetries + 1,
+        attempt: count,
+        maxAttempts: allowed + 1,
         error,
         waitMs: wait,
         shortened: wait < wanted,

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { HttpsProxyAgent } from 'https-proxy-agent';
-import { parseJson } from './json';
+import { JsonStreamParser } from './json-stream';
 import { lazyModule } from '../lazy';
 import { proxyFor, type ProxySettings } from './proxy';
 export interface TransportTls {
@@ -169,13 +169,14 @@ export function createTransport(
         outgoing.destroy();
         finish(() => reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted')));
       };
-      if (req.signal?.aborted) return onAbort();
-      req.signal?.addEventListener('abort', onAbort, { once: true });
-
+      // Before anything can destroy the request: a destroyed request emits 'error', and an
+      // 'error' without a listener would crash the process.
       outgoing.on('error', (err: NodeJS.ErrnoException) => {
         // Node's messages name host and port only; no headers, so no token.
         finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
       });
+      if (req.signal?.aborted) return onAbort();
+      req.signal?.addEventListener('abort', onAbort, { once: true });
       outgoing.on('response', (res) => {
         const location = res.headers.location;
         if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
@@ -198,7 +199,9 @@ export function createTransport(
           // Once, with the same method, body and token (Vault's Go client, api/client.go).
           return finish(() => resolve(send({ ...req, uri: next.href }, true)));
         }
-        const chunks: Buffer[] = [];
+        // Parsed as it arrives: the whole body is never held as bytes or text (json-stream.ts).
+        const parser = new JsonStreamParser();
+        let malformed = false;
         let size = 0;
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
@@ -214,18 +217,21 @@ export function createTransport(
             );
             return;
           }
-          chunks.push(chunk);
+          if (malformed) return;
+          try {
+            parser.write(chunk);
+          } catch {
+            malformed = true;
+          }
         });
         res.on('error', (err: NodeJS.ErrnoException) =>
           finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message))),
         );
         res.on('end', () => {
-          const raw = Buffer.concat(chunks).toString('utf8');
           let body: unknown;
-          let malformed = false;
-          if (raw.trim() !== '') {
+          if (!malformed) {
             try {
-              body = parseJson(raw);
+              body = parser.end();
             } catch {
               malformed = true;
             }

@@ -28,18 +28,18 @@ export function injectSecrets(
   secrets: Readonly<Record<string, string>>,
   override: boolean,
 ): InjectResult {
-  const plan: [string, string][] = [];
+  const plan: string[] = [];
   const kept: string[] = [];
   const tooLarge: InjectResult['tooLarge'] = [];
   for (const key of Object.keys(secrets)) {
     const value = secrets[key] as string;
     if (!fitsEnvironment(key, value)) tooLarge.push({ key, bytes: Buffer.byteLength(value) });
     else if (!override && env[key] !== undefined) kept.push(key);
-    else plan.push([key, value]);
+    else plan.push(key);
   }
   // Plan first, then assign: plain assignments cannot fail half-way on process.env or an object.
-  for (const [key, value] of plan) env[key] = value;
-  return { injected: plan.map(([key]) => key), kept, tooLarge };
+  for (const key of plan) env[key] = secrets[key] as string;
+  return { injected: plan, kept, tooLarge };
 }
 
 /** The one warning for values left out of the environment: key names and sizes, never values. */

@@ -5,6 +5,8 @@ export function diffKeys(
 ): string[] {
   const changed: string[] = [];
   for (const key of Object.keys(after)) if (before[key] !== after[key]) changed.push(key);
-  for (const key of Object.keys(before)) if (!(key in after)) changed.push(key);
+  for (const key of Object.keys(before)) {
+    if (!Object.prototype.hasOwnProperty.call(after, key)) changed.push(key);
+  }
   return changed;
 }

@@ -70,6 +70,8 @@ export class Supervisor {
   private readonly expiryTimer: TimerGroup;
   private session: AuthSession;
   private stopped = false;
+  /** Logins in flight and the give-back of their tokens: what close() waits for after stop(). */
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(
     private readonly host: SupervisorHost,
@@ -102,6 +104,25 @@ export class Supervisor {
 
   get token(): string {
     return this.session.token;
+  }
+
+  /**
+   * Resolves once no login is in flight and every token that arrived after stop() was given back.
+   * Each request is bounded by VAULT_TIMEOUT, so this is too.
+   */
+  async settled(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  private track<T>(promise: Promise<T>): Promise<T> {
+    this.inflight.add(promise);
+    const done = () => void this.inflight.delete(promise);
+    promise.then(done, done);
+    return promise;
+  }
+
+  private login(): Promise<AuthSession> {
+    return this.track(this.host.ops.login());
   }
 
   // --- state ------------------------------------------------------------------------------------
@@ -217,7 +238,7 @@ export class Supervisor {
       random: this.host.random,
       backoffBaseMs: this.host.backoffBaseMs,
       attempt: async () => {
-        const session = await this.host.ops.login();
+        const session = await this.login();
         if (this.stopped) return void this.giveBackToken(session.token);
         this.watchToken(session);
       },
@@ -244,8 +265,7 @@ export class Supervisor {
   /** One login for every caller that saw `stale` refused; a token renewed since is used as is. */
   private freshToken(stale: string): Promise<string> {
     if (this.session.token !== stale) return Promise.resolve(this.session.token);
-    this.pendingLogin ??= this.host.ops
-      .login()
+    this.pendingLogin ??= this.login()
       .then((session) => {
         if (this.stopped) this.giveBackToken(session.token);
         else this.watchToken(session);
@@ -393,13 +413,15 @@ export class Supervisor {
 
   /** A token nobody will use or renew: revoked now rather than left alive until its TTL. */
   private giveBackToken(token: string): void {
-    this.host.ops
-      .revokeToken?.(token)
-      .catch((error: unknown) =>
+    const revoking = this.host.ops.revokeToken?.(token);
+    if (!revoking) return;
+    void this.track(
+      revoking.catch((error: unknown) =>
         this.host.log.warn(
           `could not revoke a token obtained after stop (${toLastError(error).code}); it expires at its TTL`,
         ),
-      );
+      ),
+    );
   }
 
   /** Gives a lease back; a failure only means it lives until its own expiry. */

@@ -99,7 +99,7 @@ export interface VaultOptions {
   env?: EnvRecord;
   /** Time source of the lifecycle (renewals, refresh, backoff); replace it in tests. Default: Node's timers. */
   clock?: Clock;
-  /** Random source in [0, 1) of the lifecycle's jitter; replace it in tests. Default Math.random. */
+  /** Random source in [0, 1) of the jitter (start-up retries, the lifecycle); replace it in tests. Default Math.random. */
   random?: RandomSource;
 }
 

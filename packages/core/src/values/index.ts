@@ -111,13 +111,17 @@ export function convertSecretData(
   allowed: readonly string[] = [],
 ): Record<string, string> {
   const out: Record<string, string> = Object.create(null);
-  const origin = new Map<string, string>();
-  for (const rawKey of Object.keys(data)) {
+  const rawKeys = Object.keys(data);
+  // A keyTransform function is called once per key, so what it mapped is remembered; 'none' and
+  // 'upper' can be mapped again on the refusal below.
+  const origin = typeof transform === 'function' ? new Map<string, string>() : undefined;
+  for (const rawKey of rawKeys) {
     assertRawKey(rawKey, path);
     const key = mapKey(rawKey, path, transform, prefix);
     assertValidKey(key, path, allowed);
-    const previous = origin.get(key);
-    if (previous !== undefined) {
+    if (key in out) {
+      const previous =
+        origin?.get(key) ?? (rawKeys.find((k) => mapKey(k, path, transform, prefix) === key) as string);
       const [a, b] = [safeKeyName(previous), safeKeyName(rawKey)];
       throw new VaultSecretError(
         'VAULT_INVALID_KEY',
@@ -125,7 +129,7 @@ export function convertSecretData(
         { keys: [a, b], path },
       );
     }
-    origin.set(key, rawKey);
+    origin?.set(key, rawKey);
     const value = toEnvValue(data[rawKey]);
     assertValidValue(key, value, path);
     out[key] = value;
@@ -133,8 +137,9 @@ export function convertSecretData(
   return out;
 }
 
-/** Later paths win on equal keys. */
+/** Later paths win on equal keys. One record is returned as is: nothing to merge. */
 export function mergeInOrder(records: Record<string, string>[]): Record<string, string> {
+  if (records.length === 1) return records[0] as Record<string, string>;
   const merged: Record<string, string> = Object.create(null);
   for (const record of records) Object.assign(merged, record);
   return merged;

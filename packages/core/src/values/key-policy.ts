@@ -37,7 +37,13 @@ export function isEnvVarName(name: string): boolean {
   return ENV_NAME.test(name);
 }
 
+/** Every reserved name and prefix, any case: a printable ASCII name it misses is not reserved. */
+const MAYBE_RESERVED = new RegExp(`^(?:(?:${RESERVED_KEYS.join('|')})$|${RESERVED_PREFIXES.join('|')})`, 'i');
+const PRINTABLE_ASCII = /^[ -~]*$/;
+
 export function isReservedKey(name: string, allowed: readonly string[] = []): boolean {
+  // Checked once per secret key: most names are ASCII and miss, without an upper-cased copy each.
+  if (PRINTABLE_ASCII.test(name) && !MAYBE_RESERVED.test(name)) return false;
   const upper = name.toUpperCase();
   if (NOT_RESERVED.has(upper) || allowed.includes(upper)) return false;
   return RESERVED_KEYS.includes(upper) || RESERVED_PREFIXES.some((p) => upper.startsWith(p));

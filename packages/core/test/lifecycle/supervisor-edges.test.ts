@@ -426,6 +426,30 @@ describe('re-login races and stops', () => {
     expect(s.sessions).toHaveLength(1);
   });
 
+  it('settled() waits for a login in flight and the give-back of its token', async () => {
+    const s = setup({ tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
+    s.vault.loginLatencyMs = 2 * SEC;
+    await s.clock.advance(41 * SEC);
+    s.sup.stop();
+    let settled = false;
+    void s.sup.settled().then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    await s.clock.advance(2 * SEC);
+    await settle();
+    expect(settled).toBe(true);
+    expect(s.calls().at(-1)).toMatch(/^revoke-self hvs\.t\d+ at 42000$/);
+  });
+
+  it('settled() resolves at once when nothing is in flight', async () => {
+    const s = setup();
+    s.sup.stop();
+    let settled = false;
+    void s.sup.settled().then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(true);
+  });
+
   it('a late token that cannot be revoked is logged by code, never by value', async () => {
     const s = setup({ tokenTtl: 60, tokenMaxTtl: 600, tokenRenewable: false });
     s.vault.loginLatencyMs = 2 * SEC;
