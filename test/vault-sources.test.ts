@@ -9,9 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { VAULT_SOURCES } from './support/vault-sources';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** The core's and the cross-package tests (the dev server's own tests keep their sources inline). */
+/** The core's, the dev server's and the cross-package tests. */
 const DIRS = [
   'packages/core/test',
+  'packages/testing/test',
   'packages/nestjs/test',
   'packages/fastify/test',
   'packages/pg/test',

@@ -1,8 +1,8 @@
 /**
- * Where each Vault behaviour the core's and the cross-package tests assert comes from. A test cites
- * one with a `// vault: <key>` comment beside the assertion; test/vault-sources.test.ts checks that
- * every cited key is here and that every entry here is cited and names a docs page or a Go file
- * and function.
+ * Where each Vault behaviour the tests assert comes from (the core's, the dev server's and the
+ * cross-package tests). A test cites one with a `// vault: <key>` comment beside the assertion;
+ * test/vault-sources.test.ts checks that every cited key is here and that every entry here is cited
+ * and names a docs page or a Go file and function.
  */
 export interface VaultSource {
   /** What Vault does, in a sentence. */
@@ -126,6 +126,61 @@ export const VAULT_SOURCES = {
   'jwt-expiry-leeway': {
     fact: 'an expired service-account JWT is refused, with 60 s of clock-skew leeway (go-jose jwt.DefaultLeeway)',
     source: 'hashicorp/cap jwt/jwt.go (*Validator).validateAll',
+  },
+  // The dev server's policy language and ACL (packages/testing/test).
+  'policy-shorthand': {
+    fact: 'the old policy = "deny|read|write|sudo" maps to deny; read, list; create, read, update, delete, list (no patch); write plus sudo',
+    source: 'hashicorp/vault vault/policy.go parsePaths',
+  },
+  'policy-capabilities': {
+    fact: 'capability names are case-sensitive; a deny ends the path block, so later capabilities and constraints are not read',
+    source: 'hashicorp/vault vault/policy.go parsePaths',
+  },
+  'policy-wildcards': {
+    fact: 'a path containing +* is refused; + is a segment wildcard only as a whole segment (HasSegmentWildcards)',
+    source: 'hashicorp/vault vault/policy.go parsePaths',
+  },
+  'acl-priority': {
+    fact: 'an exact rule wins; else among matching globs: later first wildcard, non-prefix, fewer +, longer, greater',
+    source: 'hashicorp/vault vault/acl.go (*ACL).CheckAllowedFromNonExactPaths',
+  },
+  'acl-list-trailing-slash': {
+    fact: 'a list of foo/ looks for an exact rule on foo/ then foo, then asks the globs about foo before foo/',
+    source: 'hashicorp/vault vault/acl.go (*ACL).AllowOperation',
+  },
+  'acl-merge': {
+    fact: 'two policies on one path: capabilities and parameter lists merge, an empty list wins, the lesser min and max wrapping TTLs are kept',
+    source: 'hashicorp/vault vault/acl.go NewACL',
+  },
+  'acl-parameters': {
+    fact: 'read, create, update and patch check required (looked up lowercased), denied, then allowed parameters',
+    source: 'hashicorp/vault vault/acl.go (*ACL).AllowOperation',
+  },
+  'acl-parameter-values': {
+    fact: 'a list value or a comma-separated string is allowed when all its parts are, denied when any is; * globs only at either end',
+    source: 'hashicorp/vault vault/acl.go valueInAllowedParameterList',
+  },
+  'policy-hcl-heredoc': {
+    fact: 'policies are HCL 1: a <<- heredoc loses the closing marker indentation when every line has it',
+    source: 'hashicorp/hcl hcl/token/token.go unindentHeredoc',
+  },
+  // The dev server's JWT checks.
+  'jwt-claim-order': {
+    fact: 'cap decodes the claims, compares iss, sub, aud, then checks nbf, exp, iat against time.Now with 60 s leeway',
+    source: 'hashicorp/cap jwt/jwt.go (*Validator).validateAll',
+  },
+  'jwt-claims-decoding': {
+    fact: 'claims that do not decode into go-jose jwt.Claims (a text exp, a numeric aud or iss) refuse the token with the decoder error',
+    source: 'hashicorp/cap jwt/jwt.go (*Validator).validateAll',
+  },
+  // The dev server's token store.
+  'token-ttl-limits': {
+    fact: 'the effective max TTL is the least of the mount/system max, the role max and the explicit max, counted in whole seconds from the issue time; a longer TTL is capped with a warning',
+    source: 'hashicorp/vault sdk/framework/lease.go CalculateTTL',
+  },
+  'token-renew-default': {
+    fact: 'a renewal without increment asks the TTL of the auth kept in the lease entry, which each renewal replaces',
+    source: 'hashicorp/vault vault/expiration.go (*ExpirationManager).RenewToken',
   },
 } satisfies Record<string, VaultSource>;
 

@@ -52,11 +52,12 @@ function tokenize(text: string): Token[] {
       const m = /^<<-?([A-Za-z_][A-Za-z0-9_]*)\r?\n/.exec(text.slice(i));
       if (!m) throw new HclError(`At ${line}: invalid heredoc`);
       const start = i + m[0].length;
-      const end = new RegExp(`^\\s*${m[1]}\\s*$`, 'm');
+      const end = new RegExp(`^[ \\t]*${m[1]}[ \\t]*\\r?$`, 'm');
       const rest = text.slice(start);
       const found = end.exec(rest);
       if (!found) throw new HclError(`At ${line}: heredoc not terminated`);
-      const value = rest.slice(0, found.index);
+      const raw = rest.slice(0, found.index);
+      const value = m[0].startsWith('<<-') ? unindent(raw, /^[ \t]*/.exec(found[0])![0]) : raw;
       tokens.push({ kind: 'string', value, line });
       line += value.split('\n').length;
       i = start + found.index + found[0].length;
@@ -72,6 +73,16 @@ function tokenize(text: string): Token[] {
   }
   tokens.push({ kind: 'eof', value: '', line });
   return tokens;
+}
+
+/**
+ * hcl/token/token.go unindentHeredoc: a `<<-` heredoc loses the closing marker's indentation from
+ * every line, when every line has it; otherwise it is kept as written.
+ */
+function unindent(value: string, indent: string): string {
+  const lines = value.split('\n').slice(0, -1);
+  if (!lines.every((l) => l.startsWith(indent))) return value;
+  return lines.map((l) => `${l.slice(indent.length)}\n`).join('');
 }
 
 class Parser {

@@ -59,8 +59,8 @@ export function decodeUnverified(token: string): Record<string, unknown> | undef
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: unknown };
-    if (typeof header.alg !== 'string' || !ALLOWED_ALGS.has(header.alg)) return undefined;
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as { alg?: string };
+    if (!ALLOWED_ALGS.has(header.alg as string)) return undefined;
     const payload: unknown = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
     return payload && typeof payload === 'object' && !Array.isArray(payload)
       ? (payload as Record<string, unknown>)
@@ -76,12 +76,43 @@ const REGISTERED = ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'];
 /** Go's strings.EqualFold, close enough for claim names (covers the long s and the Kelvin sign). */
 const fold = (s: string) => s.toUpperCase().toLowerCase();
 
+/** go-jose v4 jwt/errors.go: what jwt.Claims' own decoders return. */
+export const ERR_NUMERIC_DATE = 'go-jose/go-jose/jwt: expected number value to unmarshal NumericDate';
+export const ERR_AUDIENCE = 'go-jose/go-jose/jwt: expected string or array value to unmarshal to Audience';
+const goKind = (v: unknown): string =>
+  Array.isArray(v) ? 'array' : typeof v === 'boolean' ? 'bool' : typeof v;
+
+/**
+ * cap's json.Unmarshal of the claims into go-jose's jwt.Claims. Go walks the keys sorted; the
+ * NumericDate and Audience decoders stop it at once, while a non-string iss/sub/jti is remembered
+ * and reported only when nothing stops it (encoding/json saveError).
+ */
+function decodeError(claims: Record<string, unknown>): string | undefined {
+  let typeError: string | undefined;
+  for (const name of ['aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'sub']) {
+    const v = claims[name];
+    if (v === undefined) continue;
+    if (name === 'aud') {
+      // A null aud still reaches Audience.UnmarshalJSON, which refuses it.
+      const ok = typeof v === 'string' || (Array.isArray(v) && v.every((a) => typeof a === 'string'));
+      if (!ok) return ERR_AUDIENCE;
+    } else if (name === 'exp' || name === 'iat' || name === 'nbf') {
+      if (v !== null && typeof v !== 'number') return ERR_NUMERIC_DATE;
+    } else if (v !== null && typeof v !== 'string') {
+      typeError ??= `json: cannot unmarshal ${goKind(v)} into Go struct field Claims.${name} of type string`;
+    }
+  }
+  return typeError;
+}
+
 /**
  * hashicorp/cap jwt/jwt.go validateAll, after the signature, as `ValidateAllowMissingIatNbfExp`
- * (what the kubernetes plugin calls): registered-claim collisions, iss, sub, aud; a token with none of
+ * (what the kubernetes plugin calls): registered-claim collisions, the decoding into jwt.Claims, iss,
+ * sub, aud; a token with none of
  * iat/nbf/exp passes; a missing exp becomes max(iat, nbf) + 150 s and a missing nbf becomes iat (or
  * exp − 150 s); then nbf, exp, iat are checked in that order with go-jose's 60 s clock-skew leeway.
- * Returns the error message Vault sends with 403, or undefined when the claims pass.
+ * `nowSeconds` keeps its fraction: Go compares time.Time to the nanosecond. Returns the error message
+ * Vault sends with 403, or undefined when the claims pass.
  */
 export function checkClaims(
   claims: Record<string, unknown>,
@@ -93,30 +124,27 @@ export function checkClaims(
     if (twin)
       return `ambiguous claim: key "${key}" collides with registered claim "${twin}" under case folding`;
   }
+  const undecodable = decodeError(claims);
+  if (undecodable) return undecodable;
   if (expected.issuer && claims.iss !== expected.issuer) return 'invalid issuer (iss) claim';
   if (expected.subject && claims.sub !== expected.subject) return 'invalid subject (sub) claim';
   if (expected.audience) {
-    const aud = Array.isArray(claims.aud) ? claims.aud : claims.aud === undefined ? [] : [claims.aud];
+    // Decoded above: a string, a list of strings, or absent (which matches nothing).
+    const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!aud.includes(expected.audience))
       return 'invalid audience (aud) claim: audience claim does not match any expected audience';
   }
-  const time = (name: string): number | string => {
-    const v = claims[name];
-    if (v === undefined || v === null) return 0;
-    if (typeof v === 'number') return Math.trunc(v);
-    return `json: cannot unmarshal ${typeof v} into Go struct field Claims.${name} of type jwt.NumericDate`;
-  };
-  const iat = time('iat');
-  let exp = time('exp');
-  let nbf = time('nbf');
-  for (const t of [iat, exp, nbf]) if (typeof t === 'string') return t;
-  const [i, e0, n0] = [iat as number, exp as number, nbf as number];
+  // NumericDate keeps whole seconds; a missing (or null) claim is 0, as cap's zero NumericDate.
+  const time = (name: string): number => (typeof claims[name] === 'number' ? Math.trunc(claims[name]) : 0);
+  const i = time('iat');
+  const e0 = time('exp');
+  const n0 = time('nbf');
   if (i === 0 && e0 === 0 && n0 === 0) return undefined;
-  exp = e0 === 0 ? Math.max(i, n0) + CAP_DEFAULT_LEEWAY_SECONDS : e0;
-  nbf = n0 === 0 ? (i !== 0 ? i : exp - CAP_DEFAULT_LEEWAY_SECONDS) : n0;
+  const exp = e0 === 0 ? Math.max(i, n0) + CAP_DEFAULT_LEEWAY_SECONDS : e0;
+  const nbf = n0 === 0 ? (i !== 0 ? i : exp - CAP_DEFAULT_LEEWAY_SECONDS) : n0;
   if (nowSeconds + LEEWAY_SECONDS < nbf) return 'invalid not before (nbf) claim: token not yet valid';
   if (nowSeconds - LEEWAY_SECONDS > exp) return 'invalid expiration time (exp) claim: token is expired';
-  if (i !== 0 && nowSeconds + LEEWAY_SECONDS < i)
-    return 'invalid issued at (iat) claim: token issued in the future';
+  // A missing iat is 0 (1970), which no clock is before.
+  if (nowSeconds + LEEWAY_SECONDS < i) return 'invalid issued at (iat) claim: token issued in the future';
   return undefined;
 }

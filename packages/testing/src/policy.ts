@@ -1,5 +1,5 @@
 /** Vault's ACL policy language and its matching rules (vault/policy.go, vault/acl.go). */
-import { parseHcl, type HclValue } from './hcl';
+import { parseHcl, type HclObject, type HclValue } from './hcl';
 import { parseDuration } from './util';
 
 export type Capability = 'create' | 'read' | 'update' | 'patch' | 'delete' | 'list' | 'sudo' | 'deny';
@@ -13,12 +13,12 @@ const CAPABILITIES = new Set<Capability>([
   'sudo',
   'deny',
 ]);
-/** The old `policy = "…"` shorthand. */
+/** The old `policy = "…"` shorthand (vault/policy.go parsePaths): it never grants `patch`. */
 const SHORTHAND: Record<string, Capability[]> = {
   deny: ['deny'],
   read: ['read', 'list'],
-  write: ['create', 'read', 'update', 'patch', 'delete', 'list'],
-  sudo: ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo'],
+  write: ['create', 'read', 'update', 'delete', 'list'],
+  sudo: ['create', 'read', 'update', 'delete', 'list', 'sudo'],
 };
 
 export interface PolicyRule {
@@ -77,14 +77,14 @@ function parameterMap(value: HclValue | undefined, what: string): Record<string,
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`${what}: expected a map`);
   const out: Record<string, unknown[]> = {};
   for (const [k, v] of Object.entries(value)) {
-    const list = first(v);
-    out[k.toLowerCase()] = Array.isArray(list) ? list : list === undefined ? [] : [list];
+    // HCL gives every key at least one value; a single value is a one-element list.
+    const list = first(v)!;
+    out[k.toLowerCase()] = Array.isArray(list) ? list : [list];
   }
   return out;
 }
 
 function wrappingTtl(value: HclValue | undefined, what: string): number {
-  if (value === undefined) return 0;
   try {
     return parseDuration(value) ?? 0;
   } catch {
@@ -93,8 +93,8 @@ function wrappingTtl(value: HclValue | undefined, what: string): number {
 }
 
 /**
- * Parses Vault's ACL policy language (vault/policy.go ParseACLPolicy): HCL or JSON, `name`, `path`
- * blocks with every key Vault allows. Throws Vault-like messages on bad input.
+ * Parses Vault's ACL policy language (vault/policy.go ParseACLPolicy, parsePaths): HCL or JSON,
+ * `name`, `path` blocks with every key Vault allows. Throws Vault's messages on bad input.
  */
 export function parsePolicy(text: string): PolicyRule[] {
   const root = parseHcl(text);
@@ -103,58 +103,63 @@ export function parsePolicy(text: string): PolicyRule[] {
   const rules: PolicyRule[] = [];
   for (const block of root.path ?? []) {
     if (typeof block !== 'object' || Array.isArray(block)) throw new Error('path: expected a block');
-    for (const [rawPath, bodies] of Object.entries(block)) {
-      for (const body of bodies ?? []) {
+    for (const [rawPath, bodies] of Object.entries(block) as [string, HclValue[]][]) {
+      for (const body of bodies) {
         if (typeof body !== 'object' || Array.isArray(body))
           throw new Error(`path "${rawPath}": expected a block`);
-        const path = rawPath.replace(/^\//, '');
-        for (const key of Object.keys(body))
-          if (!PATH_KEYS.has(key)) throw new Error(`path "${rawPath}": invalid key "${key}"`);
-        let capabilities: Capability[] = [];
-        const shorthand = first(body.policy);
-        if (shorthand !== undefined) {
-          const expanded = SHORTHAND[String(shorthand)];
-          if (!expanded) throw new Error(`path "${rawPath}": invalid policy "${String(shorthand)}"`);
-          capabilities = [...expanded];
-        }
-        for (const c of stringList(first(body.capabilities), `path "${rawPath}": capabilities`)) {
-          const cap = c.toLowerCase() as Capability;
-          if (!CAPABILITIES.has(cap)) throw new Error(`path "${rawPath}": invalid capability "${c}"`);
-          if (!capabilities.includes(cap)) capabilities.push(cap);
-        }
-        // A deny anywhere in the list makes the rule deny only.
-        if (capabilities.includes('deny')) capabilities = ['deny'];
-        const min = wrappingTtl(first(body.min_wrapping_ttl), 'min_wrapping_ttl');
-        const max = wrappingTtl(first(body.max_wrapping_ttl), 'max_wrapping_ttl');
-        if (min && max && max < min)
-          throw new Error(`path "${rawPath}": max_wrapping_ttl cannot be less than min_wrapping_ttl`);
-        const allowed = parameterMap(first(body.allowed_parameters), `path "${rawPath}": allowed_parameters`);
-        const denied = parameterMap(first(body.denied_parameters), `path "${rawPath}": denied_parameters`);
-        const required = stringList(
-          first(body.required_parameters),
-          `path "${rawPath}": required_parameters`,
-        );
-        rules.push({
-          path,
-          capabilities,
-          ...(allowed ? { allowedParameters: allowed } : {}),
-          ...(denied ? { deniedParameters: denied } : {}),
-          ...(required.length ? { requiredParameters: required } : {}),
-          ...(min ? { minWrappingTtl: min } : {}),
-          ...(max ? { maxWrappingTtl: max } : {}),
-        });
+        rules.push(parsePathBlock(rawPath, body));
       }
     }
   }
   return rules;
 }
 
+/** One `path "…" { … }` block, checked in parsePaths' order. */
+function parsePathBlock(rawPath: string, body: HclObject): PolicyRule {
+  for (const key of Object.keys(body))
+    if (!PATH_KEYS.has(key)) throw new Error(`path "${rawPath}": invalid key "${key}"`);
+  const path = rawPath.replace(/^\//, '');
+  if (path.includes('+*')) throw new Error(`path "${path}": invalid use of wildcards ('+*' is forbidden)`);
+  let listed = stringList(first(body.capabilities), `path "${rawPath}": capabilities`);
+  const shorthand = first(body.policy);
+  if (shorthand !== undefined && shorthand !== '') {
+    const expanded = SHORTHAND[String(shorthand)];
+    if (!expanded) throw new Error(`path "${rawPath}": invalid policy "${String(shorthand)}"`);
+    listed = shorthand === 'deny' ? ['deny'] : [...listed, ...expanded];
+  }
+  const capabilities: Capability[] = [];
+  for (const c of listed) {
+    // Names are case-sensitive; a deny ends the block: nothing after it is read or checked.
+    if (c === 'deny') return { path, capabilities: ['deny'] };
+    if (!CAPABILITIES.has(c as Capability)) throw new Error(`path "${rawPath}": invalid capability "${c}"`);
+    if (!capabilities.includes(c as Capability)) capabilities.push(c as Capability);
+  }
+  const allowed = parameterMap(first(body.allowed_parameters), `path "${rawPath}": allowed_parameters`);
+  const denied = parameterMap(first(body.denied_parameters), `path "${rawPath}": denied_parameters`);
+  const min = wrappingTtl(first(body.min_wrapping_ttl), 'min_wrapping_ttl');
+  const max = wrappingTtl(first(body.max_wrapping_ttl), 'max_wrapping_ttl');
+  if (min && max && max < min) throw new Error('max_wrapping_ttl cannot be less than min_wrapping_ttl');
+  const required = stringList(first(body.required_parameters), `path "${rawPath}": required_parameters`);
+  return {
+    path,
+    capabilities,
+    ...(allowed ? { allowedParameters: allowed } : {}),
+    ...(denied ? { deniedParameters: denied } : {}),
+    ...(required.length ? { requiredParameters: required } : {}),
+    ...(min ? { minWrappingTtl: min } : {}),
+    ...(max ? { maxWrappingTtl: max } : {}),
+  };
+}
+
 interface MergedRule {
   pattern: string;
   /** The pattern without a trailing `*` (vault/acl.go wcPathDescr.wcPath). */
   base: string;
+  /** A prefix (`*` at the end) or segment-wildcard rule; any other rule matches only its exact path. */
   glob: boolean;
   isPrefix: boolean;
+  /** vault/policy.go HasSegmentWildcards: `+` alone, or a `+` right after a `/` or before the first `/`. */
+  segmentWildcards: boolean;
   regex: RegExp;
   capabilities: Set<Capability>;
   allowedParameters?: Record<string, unknown[]>;
@@ -164,14 +169,20 @@ interface MergedRule {
   maxWrappingTtl: number;
 }
 
-/** `*` only at the end is a glob; `+` is exactly one segment, which may be empty (acl.go splits on `/`). */
-function toRegex(pattern: string): RegExp {
-  const glob = pattern.endsWith('*');
-  const body = (glob ? pattern.slice(0, -1) : pattern)
-    .split('+')
-    .map((s) => s.replace(/[.*?^${}()|[\]\\]/g, '\\$&'))
-    .join('[^/]*');
-  return new RegExp(`^${body}${glob ? '.*' : ''}$`, 's');
+const hasSegmentWildcards = (path: string): boolean =>
+  path === '+' || path.includes('/+') || path.startsWith('+/');
+
+/**
+ * vault/acl.go CheckAllowedFromNonExactPaths as a regular expression: a trailing `*` matches any
+ * suffix; a segment that is exactly `+` matches one segment, which may be empty (acl.go splits on
+ * `/`); every other character, `+` and `*` inside a segment included, is literal.
+ */
+function toRegex(base: string, isPrefix: boolean): RegExp {
+  const body = base
+    .split('/')
+    .map((seg) => (seg === '+' ? '[^/]*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}${isPrefix ? '.*' : ''}$`, 's');
 }
 
 /**
@@ -180,10 +191,8 @@ function toRegex(pattern: string): RegExp {
  * shorter path loses; then lexicographically smaller loses.
  */
 export function lowerPriority(a: MergedRule, b: MergedRule): boolean {
-  const firstWild = (r: MergedRule) => {
-    const plus = r.pattern.indexOf('+');
-    return plus !== -1 ? plus : r.base.length;
-  };
+  // A plain prefix rule counts from its length; a segment-wildcard rule from its first `+`.
+  const firstWild = (r: MergedRule) => (r.segmentWildcards ? r.pattern.indexOf('+') : r.base.length);
   if (firstWild(a) !== firstWild(b)) return firstWild(a) < firstWild(b);
   if (a.isPrefix !== b.isPrefix) return a.isPrefix;
   const plus = (r: MergedRule) => r.base.split('/').filter((seg) => seg === '+').length;
@@ -207,11 +216,14 @@ function mergeParams(
   return out;
 }
 
-/** strutil.GlobbedStringsMatch: a leading and/or trailing `*` in the allowed value is a glob. */
+/**
+ * go-secure-stdlib strutil.GlobbedStringsMatch: a leading and/or trailing `*` in the listed value
+ * is a glob; a value shorter than two bytes (a lone `*` too) only matches itself.
+ */
 function globbedMatch(item: string, value: string): boolean {
-  if (item === '*') return true;
+  if (Buffer.byteLength(item) < 2) return item === value;
   const pre = item.startsWith('*');
-  const suf = item.endsWith('*') && item.length > 1;
+  const suf = item.endsWith('*');
   const core = item.slice(pre ? 1 : 0, suf ? -1 : undefined);
   if (pre && suf) return value.includes(core);
   if (pre) return value.endsWith(core);
@@ -219,14 +231,40 @@ function globbedMatch(item: string, value: string): boolean {
   return item === value;
 }
 
-/** acl.go valueInParameterList: an empty list matches anything. */
+/** acl.go valueInParameterList: a string entry globs against a string value; others compare deeply. */
 function valueInList(value: unknown, list: unknown[]): boolean {
-  if (list.length === 0) return true;
   return list.some((el) => {
-    if (typeof el === 'string' && typeof value === 'string') return globbedMatch(el, value);
+    if (typeof el === 'string') return typeof value === 'string' && globbedMatch(el, value);
     return JSON.stringify(el) === JSON.stringify(value);
   });
 }
+
+/** parseutil.ParseCommaStringSlice on a string: split on `,`, each part trimmed; "" is no parts. */
+const commaParts = (value: string): string[] => (value === '' ? [] : value.split(',').map((v) => v.trim()));
+
+/**
+ * acl.go valueInAllowedParameterList: an empty list allows anything; else the whole value, or every
+ * element of a list value, or every part of a comma-separated string must be listed.
+ */
+function allowedValue(value: unknown, list: unknown[]): boolean {
+  if (list.length === 0 || valueInList(value, list)) return true;
+  const parts = Array.isArray(value) ? value : typeof value === 'string' ? commaParts(value) : undefined;
+  return parts !== undefined && parts.every((v: unknown) => valueInList(v, list));
+}
+
+/**
+ * acl.go valueInDeniedParameterList: an empty list denies anything; else the whole value, or any
+ * element of a list value, or any part of a comma-separated string being listed denies.
+ */
+function deniedValue(value: unknown, list: unknown[]): boolean {
+  if (list.length === 0 || valueInList(value, list)) return true;
+  const parts = Array.isArray(value) ? value : typeof value === 'string' ? commaParts(value) : [];
+  return parts.some((v: unknown) => valueInList(v, list));
+}
+
+/** A parameter's list; a request key such as `constructor` must not reach Object.prototype. */
+const own = (map: Record<string, unknown[]>, key: string): unknown[] | undefined =>
+  Object.hasOwn(map, key) ? map[key] : undefined;
 
 /** The merged rules of a set of policies: capabilities and constraints on the same pattern are merged. */
 export class Acl {
@@ -237,12 +275,15 @@ export class Acl {
       let merged = this.rules.get(rule.path);
       if (!merged) {
         const isPrefix = rule.path.endsWith('*');
+        const segmentWildcards = hasSegmentWildcards(rule.path);
+        const base = isPrefix ? rule.path.slice(0, -1) : rule.path;
         merged = {
           pattern: rule.path,
-          base: isPrefix ? rule.path.slice(0, -1) : rule.path,
-          glob: /[+*]/.test(rule.path),
+          base,
+          glob: isPrefix || segmentWildcards,
           isPrefix,
-          regex: toRegex(rule.path),
+          segmentWildcards,
+          regex: toRegex(base, isPrefix),
           capabilities: new Set(),
           requiredParameters: new Set(),
           minWrappingTtl: 0,
@@ -256,22 +297,31 @@ export class Acl {
       for (const r of rule.requiredParameters ?? []) merged.requiredParameters.add(r);
       const min = rule.minWrappingTtl ?? 0;
       if (min && (!merged.minWrappingTtl || min < merged.minWrappingTtl)) merged.minWrappingTtl = min;
+      // acl.go NewACL keeps the lesser of two max wrapping TTLs as it does for the min ones.
       const max = rule.maxWrappingTtl ?? 0;
-      if (max && max > merged.maxWrappingTtl) merged.maxWrappingTtl = max;
+      if (max && (!merged.maxWrappingTtl || max < merged.maxWrappingTtl)) merged.maxWrappingTtl = max;
     }
   }
 
   /**
    * The rule that governs `path` (vault/acl.go AllowOperation): an exact rule (for a list, also the
-   * path without its trailing `/`), else the highest-priority matching glob.
+   * path without its trailing `/`), else the highest-priority matching glob; a list of `foo/` asks
+   * the globs about `foo` first.
    */
-  private ruleFor(path: string, list = false): MergedRule | undefined {
+  private ruleFor(path: string, list: boolean): MergedRule | undefined {
     const exact = this.rules.get(path);
     if (exact && !exact.glob) return exact;
     if (list && path.endsWith('/')) {
       const bare = this.rules.get(path.slice(0, -1));
       if (bare && !bare.glob) return bare;
+      const globbed = this.bestGlob(path.slice(0, -1));
+      if (globbed) return globbed;
     }
+    return this.bestGlob(path);
+  }
+
+  /** acl.go CheckAllowedFromNonExactPaths: the matching glob its `less` ranks highest. */
+  private bestGlob(path: string): MergedRule | undefined {
     let best: MergedRule | undefined;
     for (const rule of this.rules.values()) {
       if (!rule.glob || !rule.regex.test(path)) continue;
@@ -281,7 +331,7 @@ export class Acl {
   }
 
   /** Capabilities granted on `path`; a deny on the governing rule grants nothing. */
-  capabilities(path: string, list = false): Set<Capability> {
+  capabilities(path: string, list: boolean): Set<Capability> {
     const best = this.ruleFor(path, list);
     if (!best || best.capabilities.has('deny')) return new Set();
     return best.capabilities;
@@ -304,24 +354,30 @@ export class Acl {
     const rule = this.ruleFor(path, capability === 'list');
     if (!rule || rule.capabilities.has('deny') || !rule.capabilities.has(capability)) return false;
     if (rule.maxWrappingTtl > 0 && (wrapTtl === 0 || wrapTtl > rule.maxWrappingTtl)) return false;
-    if (rule.minWrappingTtl > 0 && (wrapTtl === 0 || wrapTtl < rule.minWrappingTtl)) return false;
+    // An unwrapped request (TTL 0) is below any min.
+    if (rule.minWrappingTtl > 0 && wrapTtl < rule.minWrappingTtl) return false;
+    // Bounds merged from two policies can cross (min > max): no TTL passes both checks, as in acl.go.
     if (!['read', 'create', 'update', 'patch'].includes(capability)) return true;
+    // acl.go looks a required parameter up lowercased among the request's keys as sent.
+    for (const r of rule.requiredParameters) if (!Object.hasOwn(data, r.toLowerCase())) return false;
     const entries = Object.entries(data).map(([k, v]) => [k.toLowerCase(), v] as const);
-    for (const r of rule.requiredParameters) if (!entries.some(([k]) => k === r.toLowerCase())) return false;
     if (entries.length === 0) return true;
     const denied = rule.deniedParameters;
-    if (denied && Object.keys(denied).length > 0) {
+    if (denied) {
       if (denied['*']) return false;
-      for (const [k, v] of entries) if (denied[k] && valueInList(v, denied[k])) return false;
+      for (const [k, v] of entries) {
+        const list = own(denied, k);
+        if (list && deniedValue(v, list)) return false;
+      }
     }
     const allowed = rule.allowedParameters;
     if (!allowed || Object.keys(allowed).length === 0) return true;
+    // With "*" any key passes; only the listed keys' values are checked.
     const allowAll = allowed['*'] !== undefined;
-    if (allowAll && Object.keys(allowed).length === 1) return true;
     for (const [k, v] of entries) {
-      const list = allowed[k];
+      const list = own(allowed, k);
       if (!list && !allowAll) return false;
-      if (list && !valueInList(v, list)) return false;
+      if (list && !allowedValue(v, list)) return false;
     }
     return true;
   }
@@ -330,7 +386,7 @@ export class Acl {
   allowsAnyUnder(prefix: string): boolean {
     for (const rule of this.rules.values()) {
       if (rule.capabilities.has('deny') || rule.capabilities.size === 0) continue;
-      const literal = rule.pattern.split(/[+*]/)[0] ?? '';
+      const literal = rule.pattern.split(/[+*]/)[0]!;
       if (literal.startsWith(prefix) || prefix.startsWith(literal)) return true;
     }
     return false;

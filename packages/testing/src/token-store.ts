@@ -8,8 +8,10 @@ export interface TokenEntry {
   meta: Record<string, string> | null;
   displayName: string;
   path: string;
-  /** The TTL at creation/last renewal, seconds; 0 = never expires (root). */
+  /** The TTL at creation, seconds; 0 = never expires (root). */
   creationTtl: number;
+  /** The TTL of the last grant (creation or renewal): what a renewal without increment asks again. */
+  grantedTtl: number;
   /** ms epoch; null = no expiry. */
   expiresAt: number | null;
   /** Hard ceiling (ms epoch) from explicit_max_ttl / the role's max TTL / the system max; null = none. */
@@ -54,10 +56,16 @@ export const newTokenId = (): string => `hvs.${base62(24)}`;
 export class TokenStore {
   private readonly byId = new Map<string, TokenEntry>();
 
+  /**
+   * The effective max TTL is the least of the system max, the role's max and the explicit max
+   * (sdk/framework/lease.go CalculateTTL); a TTL of 0 with neither max set never expires (root).
+   */
   create(spec: NewToken): TokenEntry {
     const now = Date.now();
-    const maxTtl = spec.explicitMaxTtl || spec.maxTtl || (spec.ttl === 0 ? 0 : SYSTEM_MAX_TTL);
-    const ttl = maxTtl > 0 ? Math.min(spec.ttl, maxTtl) : spec.ttl;
+    const limits = [spec.explicitMaxTtl ?? 0, spec.maxTtl ?? 0].filter((v) => v > 0);
+    const maxTtl = spec.ttl === 0 && limits.length === 0 ? 0 : Math.min(SYSTEM_MAX_TTL, ...limits);
+    // maxTtl is 0 only for a TTL of 0.
+    const ttl = Math.min(spec.ttl, maxTtl);
     const entry: TokenEntry = {
       id: spec.id ?? newTokenId(),
       accessor: base62(24),
@@ -66,6 +74,7 @@ export class TokenStore {
       displayName: spec.displayName ?? 'token',
       path: spec.path ?? 'auth/token/create',
       creationTtl: ttl,
+      grantedTtl: ttl,
       expiresAt: ttl > 0 ? now + ttl * 1000 : null,
       maxExpiresAt: maxTtl > 0 ? now + maxTtl * 1000 : null,
       explicitMaxTtl: spec.explicitMaxTtl ?? 0,
@@ -83,11 +92,11 @@ export class TokenStore {
 
   /** A live token, or undefined when unknown, revoked or expired (expired ones are dropped). */
   get(id: string | undefined): TokenEntry | undefined {
-    if (!id) return undefined;
-    const entry = this.byId.get(id);
+    // An absent id finds nothing.
+    const entry = this.byId.get(id as string);
     if (!entry) return undefined;
     if (entry.expiresAt !== null && entry.expiresAt <= Date.now()) {
-      this.byId.delete(id);
+      this.byId.delete(entry.id);
       return undefined;
     }
     return entry;
@@ -104,26 +113,35 @@ export class TokenStore {
     this.byId.delete(id);
   }
 
-  /** Renews by `increment` seconds (or the creation TTL); returns the new TTL and a cap warning. */
+  /**
+   * Renews by `increment` seconds; without one, a token of the token store asks its last grant
+   * again (the lease entry keeps the renewed auth), one from a login its role's TTL (the plugin's
+   * renew callback sets it). What is left before the max TTL is counted in whole seconds from the
+   * issue time, both truncated (sdk/framework/lease.go CalculateTTL). Returns the TTL and a cap warning.
+   */
   renew(entry: TokenEntry, increment: number | undefined): { ttl: number; warning?: string } {
     const now = Date.now();
-    const requested = increment && increment > 0 ? increment : entry.creationTtl;
+    const fallback = entry.path.startsWith('auth/token/') ? entry.grantedTtl : entry.creationTtl;
+    const requested = (increment ?? 0) > 0 ? (increment as number) : fallback;
     let ttl = requested;
     let warning: string | undefined;
     if (entry.maxExpiresAt !== null) {
-      const left = Math.max(0, Math.floor((entry.maxExpiresAt - now) / 1000));
+      const maxTtl = (entry.maxExpiresAt - entry.createdAt) / 1000;
+      const left = Math.max(0, Math.floor(entry.createdAt / 1000) + maxTtl - Math.floor(now / 1000));
       if (ttl > left) {
         ttl = left;
         warning = `TTL of "${goDur(requested)}" exceeded the effective max_ttl of "${goDur(left)}"; TTL value is capped accordingly`;
       }
     }
     entry.expiresAt = now + ttl * 1000;
+    entry.grantedTtl = ttl;
     entry.lastRenewal = now;
     return warning ? { ttl, warning } : { ttl };
   }
 
   ttlOf(entry: TokenEntry): number {
-    return entry.expiresAt === null ? 0 : Math.max(0, Math.round((entry.expiresAt - Date.now()) / 1000));
+    // A token that never expires (expiresAt null) reports 0, as Vault's root token does.
+    return Math.max(0, Math.round(((entry.expiresAt ?? 0) - Date.now()) / 1000));
   }
 
   /** The `auth` block of login, create and renew responses. */

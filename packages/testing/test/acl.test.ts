@@ -84,3 +84,58 @@ path "kv/data/ACME/+/MYAPP" { capabilities = ["read"] }`,
     expect((await call(vault, 'GET', 'nope/x', { token })).status).toBe(403);
   });
 });
+
+describe('ACL answers that follow vault/policy.go and vault/acl.go', () => {
+  it('policy = "write" grants update but not patch', async () => {
+    // vault: policy-shorthand, permission-denied
+    vault.writePolicy('old-write', 'path "kv/data/ACME/DEV/*" { policy = "write" }');
+    const token = vault.createToken({ policies: ['old-write'] });
+    const body = { data: { K: 'new' } };
+    expect((await call(vault, 'POST', 'kv/data/ACME/DEV/OTHER', { token, body })).status).toBe(200);
+    const patch = await call(vault, 'PATCH', 'kv/data/ACME/DEV/OTHER', {
+      token,
+      body,
+      headers: { 'Content-Type': 'application/merge-patch+json' },
+    });
+    expect(patch.status).toBe(403);
+    expect(patch.json).toEqual(DENIED);
+  });
+
+  it('a list of ACME/ asks the globs about ACME first', async () => {
+    // vault: acl-list-trailing-slash
+    vault.writePolicy(
+      'list-bare',
+      'path "kv/metadata/ACME*" { capabilities = ["list"] }\npath "kv/metadata/ACME/*" { capabilities = ["deny"] }',
+    );
+    const token = vault.createToken({ policies: ['list-bare'] });
+    const listed = await call(vault, 'LIST', 'kv/metadata/ACME/', { token });
+    expect(listed.status).toBe(200);
+    expect(listed.json.data.keys).toEqual(['DEV/', 'PROD/']);
+    expect((await call(vault, 'LIST', 'kv/metadata/ACME/DEV/', { token })).status).toBe(403);
+  });
+
+  it('a comma-separated value is allowed only when every part is listed', async () => {
+    // vault: acl-parameter-values
+    vault.writePolicy(
+      'tags',
+      'path "kv/data/tags/*" { capabilities = ["create", "update"]\n allowed_parameters = { "data" = [], "options" = [], "tags" = ["a", "b"] } }',
+    );
+    const token = vault.createToken({ policies: ['tags'] });
+    const write = (tags: string) =>
+      call(vault, 'POST', 'kv/data/tags/x', { token, body: { data: { K: '1' }, tags } });
+    expect((await write('a,b')).status).toBe(200);
+    expect((await write('a,c')).status).toBe(403);
+  });
+
+  it('a request key such as constructor is refused as unlisted, never a 500', async () => {
+    vault.writePolicy(
+      'proto',
+      'path "kv/data/proto/*" { capabilities = ["create", "update"]\n allowed_parameters = { "data" = [] }\n denied_parameters = { "options" = [] } }',
+    );
+    const token = vault.createToken({ policies: ['proto'] });
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      const r = await call(vault, 'POST', 'kv/data/proto/x', { token, body: { data: {}, [key]: 'x' } });
+      expect(r.status, key).toBe(403);
+    }
+  });
+});

@@ -129,6 +129,21 @@ describe('login order (HTTP)', () => {
     expect(good.status).toBe(200);
   });
 
+  it('claims that do not decode into jwt.Claims are 403 with the decoder’s error', async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const token = (claims: Record<string, unknown>) => `${b64({ alg: 'RS256' })}.${b64(claims)}.sig`;
+    const textExp = await login(token({ exp: 'tomorrow' }));
+    expect(textExp.status).toBe(403);
+    // vault: jwt-claims-decoding
+    expect(textExp.json.errors).toEqual([
+      'go-jose/go-jose/jwt: expected number value to unmarshal NumericDate',
+    ]);
+    const numericIss = await login(token({ iss: 7, exp: Math.floor(Date.now() / 1000) + 60 }));
+    expect(numericIss.json.errors).toEqual([
+      'json: cannot unmarshal number into Go struct field Claims.iss of type string',
+    ]);
+  });
+
   it('an unparseable token or a refused algorithm is "permission denied"', async () => {
     expect((await login('a.b.c')).json.errors).toEqual(['permission denied']);
     const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x"}').toString('base64url')}.`;

@@ -4,9 +4,12 @@
  * the unverified decode the kubernetes plugin does first (path_login.go, allowedSigningAlgs); and
  * the RS256 signer that stands in for the cluster's key.
  */
+import { createSign, type KeyObject } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   CAP_DEFAULT_LEEWAY_SECONDS,
+  ERR_AUDIENCE,
+  ERR_NUMERIC_DATE,
   JwtSigner,
   LEEWAY_SECONDS,
   checkClaims,
@@ -57,17 +60,48 @@ describe('cap time rules at exactly the 60 s leeway', () => {
     expect(check({ nbf: NOW - limit - 1 })).toBe(EXPIRED);
   });
 
-  it('null time claims count as missing; text ones are the Go decoding error', () => {
+  it('null time claims count as missing', () => {
     expect(check({ iat: null, nbf: null, exp: null })).toBeUndefined();
-    expect(check({ exp: 'soon' })).toBe(
-      'json: cannot unmarshal string into Go struct field Claims.exp of type jwt.NumericDate',
-    );
-    expect(check({ iat: true, exp: NOW })).toBe(
-      'json: cannot unmarshal boolean into Go struct field Claims.iat of type jwt.NumericDate',
-    );
-    expect(check({ exp: NOW, nbf: {} })).toBe(
-      'json: cannot unmarshal object into Go struct field Claims.nbf of type jwt.NumericDate',
-    );
+    expect(check({ exp: null, iat: NOW - 400 })).toBe(EXPIRED);
+  });
+
+  it('time is compared to the fraction of a second, as Go compares time.Time', () => {
+    // vault: jwt-claim-order
+    expect(checkClaims({ exp: NOW - LEEWAY_SECONDS }, {}, NOW)).toBeUndefined();
+    expect(checkClaims({ exp: NOW - LEEWAY_SECONDS }, {}, NOW + 0.5)).toBe(EXPIRED);
+    expect(checkClaims({ nbf: NOW + LEEWAY_SECONDS + 1, exp: NOW + 600 }, {}, NOW + 0.5)).toBe(NOT_YET);
+    expect(checkClaims({ nbf: NOW + LEEWAY_SECONDS + 1, exp: NOW + 600 }, {}, NOW + 1)).toBeUndefined();
+  });
+});
+
+describe('cap decoding the claims into go-jose jwt.Claims, before any comparison', () => {
+  const typeError = (kind: string, name: string) =>
+    `json: cannot unmarshal ${kind} into Go struct field Claims.${name} of type string`;
+
+  it.each([
+    ['exp as text', { exp: 'soon' }, ERR_NUMERIC_DATE],
+    ['iat as a boolean', { iat: true, exp: NOW }, ERR_NUMERIC_DATE],
+    ['nbf as an object', { exp: NOW, nbf: {} }, ERR_NUMERIC_DATE],
+    ['aud as a number', { aud: 1, exp: NOW }, ERR_AUDIENCE],
+    ['aud as null', { aud: null, exp: NOW }, ERR_AUDIENCE],
+    ['aud as a list holding a number', { aud: ['a', 2], exp: NOW }, ERR_AUDIENCE],
+    ['iss as a number', { iss: 5, exp: NOW }, typeError('number', 'iss')],
+    ['sub as a boolean', { sub: false, exp: NOW }, typeError('bool', 'sub')],
+    ['jti as a list', { jti: [], exp: NOW }, typeError('array', 'jti')],
+    ['sub as an object', { sub: {}, exp: NOW }, typeError('object', 'sub')],
+    // Go walks the keys sorted: a NumericDate error stops it even after a type error was seen.
+    ['iss as a number, then nbf as text', { iss: 5, nbf: 'x', exp: NOW }, ERR_NUMERIC_DATE],
+    ['iss as a number, then sub as a number', { iss: 5, sub: 6, exp: NOW }, typeError('number', 'iss')],
+    ['aud bad and exp bad: aud first', { exp: 'x', aud: 1 }, ERR_AUDIENCE],
+  ])('%s', (_why, claims, expected) => {
+    // vault: jwt-claims-decoding
+    expect(check(claims, { issuer: 'k8s' })).toBe(expected);
+  });
+
+  it('null iss, sub and jti decode as empty: only a comparison can then refuse them', () => {
+    // vault: jwt-claims-decoding
+    expect(check({ iss: null, sub: null, jti: null, exp: NOW })).toBeUndefined();
+    expect(check({ iss: null, exp: NOW }, { issuer: 'k8s' })).toBe('invalid issuer (iss) claim');
   });
 });
 
@@ -114,6 +148,9 @@ describe('decodeUnverified', () => {
     ['a payload that is null', `${b64({ alg: 'RS256' })}.${b64(null)}.s`],
     ['a payload that is text', `${b64({ alg: 'RS256' })}.${b64('x')}.s`],
     ['a header that is not JSON', `e30x.${b64({ sub: 'x' })}.s`],
+    ['an alg that is not text', `${b64({ alg: ['RS256'] })}.${b64({ sub: 'x' })}.s`],
+    ['a header that is null', `${b64(null)}.${b64({ sub: 'x' })}.s`],
+    ['a payload that is not JSON', `${b64({ alg: 'RS256' })}.e30x.s`],
   ])('%s is refused', (_why, token) => {
     expect(decodeUnverified(token)).toBeUndefined();
   });
@@ -122,6 +159,26 @@ describe('decodeUnverified', () => {
 describe('JwtSigner', () => {
   const signer = new JwtSigner();
   const other = new JwtSigner();
+
+  it('makes a 2048-bit RSA key and a 16-character key id of its own', () => {
+    const fresh = new JwtSigner();
+    expect(fresh.publicKey.asymmetricKeyType).toBe('rsa');
+    expect(fresh.publicKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(fresh.kid).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(fresh.kid).not.toBe(new JwtSigner().kid);
+  });
+
+  it('refuses a token with anything after the signature, or a right signature under another alg', () => {
+    const token = signer.sign({ sub: 'x' });
+    expect(signer.verify(token)).toEqual({ sub: 'x' });
+    expect(signer.verify(`${token}.extra`)).toBeUndefined();
+    // Signed with this server's own key, but the header names RS384: only RS256 is ours.
+    const privateKey = (signer as unknown as { privateKey: KeyObject }).privateKey;
+    const h = Buffer.from(JSON.stringify({ alg: 'RS384', kid: signer.kid })).toString('base64url');
+    const p = Buffer.from(JSON.stringify({ sub: 'x' })).toString('base64url');
+    const s = createSign('RSA-SHA256').update(`${h}.${p}`).sign(privateKey).toString('base64url');
+    expect(signer.verify(`${h}.${p}.${s}`)).toBeUndefined();
+  });
 
   it('verifies its own RS256 tokens and returns the payload; refuses another key’s', () => {
     const token = signer.sign({ sub: 'x', n: 1 });
@@ -148,5 +205,6 @@ describe('JwtSigner', () => {
     expect(signer.verify(signedArray)).toEqual([1]);
     const signedNull = signer.sign(null as unknown as Record<string, unknown>);
     expect(signer.verify(signedNull)).toBeUndefined();
+    expect(signer.verify(signer.sign('x' as unknown as Record<string, unknown>))).toBeUndefined();
   });
 });

@@ -13,7 +13,6 @@ import { checkClaims, decodeUnverified } from '../jwt';
 import type { KubernetesMount } from '../state';
 import { sanitizePolicies } from '../token-store';
 import type { KubernetesRoleConfig } from '../types';
-import { nowSeconds } from '../util';
 
 /** `StrListContainsGlob`: `*` anywhere in a bound value is a glob. */
 function globContains(patterns: string[], value: string): boolean {
@@ -71,7 +70,8 @@ function login(ctx: RequestContext, mountName: string, mount: KubernetesMount): 
       ...(mount.issuer ? { issuer: mount.issuer } : {}),
       ...(role.audience ? { audience: role.audience } : {}),
     },
-    nowSeconds(),
+    // Go compares time.Time to the nanosecond: keep the fraction of the second.
+    Date.now() / 1000,
   );
   if (claimError) throw new HttpError(403, [claimError]);
   const sa = serviceAccountOf(claims);
