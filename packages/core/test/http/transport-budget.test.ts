@@ -10,7 +10,7 @@ import {
   createTransport,
   type Transport,
 } from '../../src/http/transport';
-import { json, startServer, type LocalServer } from '../support/local-http';
+import { json, startServer, type LocalServer, failure, until } from '../support/local-http';
 
 let vault: LocalServer;
 let transport: Transport;
@@ -23,17 +23,6 @@ afterEach(() => transport?.close());
 const fresh = () => {
   transport = createTransport({ rejectUnauthorized: true }, 2000, { http: null, https: null, noProxy: '' });
   return transport;
-};
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as TransportError,
-  );
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
 };
 
 /** A JSON string of exactly `bytes` bytes. */

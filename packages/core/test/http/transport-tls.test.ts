@@ -18,6 +18,8 @@ import {
   startServer,
   type Certificate,
   type LocalServer,
+  failure,
+  until,
 } from '../support/local-http';
 
 const available = opensslOrSkip();
@@ -76,17 +78,6 @@ const DIRECT = { http: null, https: null, noProxy: '' };
 const make = (tls: TransportTls, proxies: Parameters<typeof createTransport>[2] = DIRECT) => {
   transport = createTransport(tls, 2000, proxies);
   return transport;
-};
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as TransportError,
-  );
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
 };
 
 describe.skipIf(!available)('TLS options', () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { getEventListeners } from 'node:events';
 import { MAX_SOCKETS, TransportError, createTransport, type Transport } from '../../src/http/transport';
 import { toEnvValue } from '../../src/values';
-import { closedPort, json, startServer, type LocalServer } from '../support/local-http';
+import { closedPort, json, startServer, type LocalServer, failure, until } from '../support/local-http';
 
 const TLS = { rejectUnauthorized: true };
 const DIRECT = { http: null, https: null, noProxy: '' };
@@ -33,17 +33,6 @@ afterEach(() => {
 const fresh = (timeoutMs = 2000) => {
   transport = createTransport(TLS, timeoutMs, DIRECT);
   return transport;
-};
-const failure = (p: Promise<unknown>) =>
-  p.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (e: unknown) => e as TransportError,
-  );
-const until = async (check: () => boolean) => {
-  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
 };
 
 describe('what is sent', () => {

@@ -9,6 +9,8 @@ import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { isCi } from '../../../../test/support/ci';
+import { expect } from 'vitest';
+import type { TransportError } from '../../src/http/transport';
 
 export interface Seen {
   method: string;
@@ -137,4 +139,19 @@ export function makeCertificate(dir: string, name: string, cn: string, san: stri
     { stdio: 'ignore' },
   );
   return { key: readFileSync(keyFile), cert: readFileSync(certFile), certFile, keyFile };
+}
+
+/** The TransportError a promise rejects with (fails the test when it resolves). */
+export const failure = (p: Promise<unknown>): Promise<TransportError> =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e as TransportError,
+  );
+
+/** Polls `check` every 5 ms for up to 1 s, then asserts it. */
+export async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i += 1) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
 }
