@@ -143,23 +143,10 @@ describe('close() after a load', () => {
   });
 
   it('a new login answered while close() gives back the old token: its token is revoked too', async () => {
-    const { manager, clock } = rig(h, { refreshInterval: 60 });
-    await manager.initialize();
-    // The refresh gets a 403: the supervisor logs in again (answered after 100 ms), and close()'s
-    // revoke of the old token takes 300 ms, so the new token arrives after stop().
-    h.server.addFault(
-      { type: 'status', status: 403, body: { errors: ['permission denied'] } },
-      { path: `/v1/kv/data/${PATH}`, times: 1 },
-    );
-    h.server.addFault(
-      { type: 'latency', ms: 100 },
-      { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
-    );
+    // The new login is answered after 100 ms, and close()'s revoke of the old token takes 300 ms,
+    // so the new token arrives after stop().
     h.server.addFault({ type: 'latency', ms: 300 }, { path: '/v1/auth/token/revoke-self', times: 1 });
-    await clock.advance(60_000);
-    await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
-    // The server logs a request when it is answered: give the new login a moment to go out.
-    await new Promise((r) => setTimeout(r, 20));
+    const manager = await reloginInFlight(100);
     await manager.close();
     const revokes = () => h.server.requests.filter((r) => r.path === '/v1/auth/token/revoke-self').length;
     await until(() => revokes() === 2, 'both tokens revoked');
@@ -168,22 +155,29 @@ describe('close() after a load', () => {
   });
 });
 
+/** A refresh refused with 403, so the supervisor logs in again; that login answers after `loginMs`. */
+async function reloginInFlight(loginMs: number) {
+  const { manager, clock } = rig(h, { refreshInterval: 60 });
+  await manager.initialize();
+  h.server.addFault(
+    { type: 'status', status: 403, body: { errors: ['permission denied'] } },
+    { path: `/v1/kv/data/${PATH}`, times: 1 },
+  );
+  h.server.addFault(
+    { type: 'latency', ms: loginMs },
+    { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
+  );
+  await clock.advance(60_000);
+  await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
+  // The server logs a request when it is answered: give the new login a moment to go out.
+  await new Promise((r) => setTimeout(r, 20));
+  return manager;
+}
+
 describe('close() during a re-login', () => {
   it('waits for the login in flight, then revokes its token: both revoked when close() resolves', async () => {
-    const { manager, clock } = rig(h, { refreshInterval: 60 });
-    await manager.initialize();
-    h.server.addFault(
-      { type: 'status', status: 403, body: { errors: ['permission denied'] } },
-      { path: `/v1/kv/data/${PATH}`, times: 1 },
-    );
     // The new login is answered well after close() has revoked the old token.
-    h.server.addFault(
-      { type: 'latency', ms: 300 },
-      { path: '/v1/auth/kubernetes-dev-myapp/login', times: 1 },
-    );
-    await clock.advance(60_000);
-    await until(() => h.server.requests.some((r) => r.status === 403), 'the refused refresh');
-    await new Promise((r) => setTimeout(r, 20));
+    const manager = await reloginInFlight(300);
     await manager.close();
     const revokes = h.server.requests.filter((r) => r.path === '/v1/auth/token/revoke-self');
     expect(revokes.map((r) => r.status)).toEqual([204, 204]);
