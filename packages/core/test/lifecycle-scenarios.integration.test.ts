@@ -8,7 +8,7 @@
 import { firstValueFrom, filter, timeout } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { VaultSecretManager, type VaultError } from '../src';
-import { PATH, startHarness, type Harness } from './support/dev-vault';
+import { PATH, startHarness, type Harness, allowDatabase } from './support/dev-vault';
 
 let h: Harness;
 beforeEach(async () => {
@@ -26,23 +26,11 @@ const until = async (check: () => boolean, ms: number, what: string) => {
   }
 };
 
-function withDatabase(defaultTtl: number, maxTtl: number): void {
-  h.server.configureDatabaseRole('app', { default_ttl: defaultTtl, max_ttl: maxTtl });
-  h.server.writePolicy(
-    'myapp-dev-read',
-    [
-      'path "kv/data/ACME/*" { capabilities = ["read"] }',
-      'path "database/creds/app" { capabilities = ["read"] }',
-      'path "sys/leases/renew" { capabilities = ["update"] }',
-      'path "sys/leases/revoke" { capabilities = ["update"] }',
-    ].join('\n'),
-  );
-}
 const DYNAMIC = [{ path: 'database/creds/app', keys: { username: 'DB_USER', password: 'DB_PASSWORD' } }];
 
 describe('long lifetimes', () => {
   it('a 768 h lease and a 30-day refresh: no request and no TimeoutOverflowWarning in the first second', async () => {
-    withDatabase(0, 0); // no default_ttl: Vault's system default of 768 h
+    allowDatabase(h.server, 0, 0); // no default_ttl: Vault's system default of 768 h
     const warnings: string[] = [];
     const onWarning = (w: Error) => warnings.push(w.name);
     process.on('warning', onWarning);
@@ -87,7 +75,7 @@ describe('a dynamic path without a lease', () => {
 
 describe('outages and slow answers', () => {
   it('an outage three times longer than the lease ends with fresh credentials and ready, without a restart', async () => {
-    withDatabase(1, 60);
+    allowDatabase(h.server, 1, 60);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, retryDelay: 0.05 }));
     await m.initialize();
     const firstUser = m.get('DB_USER');
@@ -106,7 +94,7 @@ describe('outages and slow answers', () => {
   });
 
   it('with refresh on, a successful KV refresh does not make a pod with an expired lease ready', async () => {
-    withDatabase(1, 60);
+    allowDatabase(h.server, 1, 60);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, refreshInterval: 1, retryDelay: 0.05 }));
     await m.initialize();
     // The database engine fails, KV keeps answering.
@@ -127,7 +115,7 @@ describe('outages and slow answers', () => {
   });
 
   it('renewal refused and a rotation slower than the lease: failed, then ready when the credentials arrive', async () => {
-    withDatabase(2, 60);
+    allowDatabase(h.server, 2, 60);
     h.server.addFault(
       // vault: lease-unknown
       { type: 'status', status: 400, body: { errors: ['lease not found'] } },
@@ -179,7 +167,7 @@ describe('validate, then commit', () => {
 
 describe('closing is final', () => {
   it('close() during initialize(): rejects VAULT_CLOSED, injects nothing, revokes the token, no more requests', async () => {
-    withDatabase(60, 120);
+    allowDatabase(h.server, 60, 120);
     h.server.addFault({ type: 'latency', ms: 400 }, { path: /\/v1\/kv\/data\// });
     const env: Record<string, string | undefined> = {};
     const m = new VaultSecretManager(h.options({ env, dynamic: DYNAMIC, refreshInterval: 1 }));
@@ -199,7 +187,7 @@ describe('closing is final', () => {
   });
 
   it('a failed start-up gives back the leases issued beside the failing read, and the token', async () => {
-    withDatabase(60, 120);
+    allowDatabase(h.server, 60, 120);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, path: 'NOT/ALLOWED' }));
     await expect(m.initialize()).rejects.toMatchObject({ code: 'VAULT_ACCESS_DENIED' });
     // vault: lease-revoke, token-revoke-self
@@ -210,7 +198,7 @@ describe('closing is final', () => {
   });
 
   it('a start-up missing a required key gives back its leases too', async () => {
-    withDatabase(60, 120);
+    allowDatabase(h.server, 60, 120);
     const m = new VaultSecretManager(h.options({ dynamic: DYNAMIC, required: ['NOT_THERE'] }));
     await expect(m.initialize()).rejects.toMatchObject({ code: 'VAULT_REQUIRED_KEYS_MISSING' });
     expect(log()).toContain('POST /v1/sys/leases/revoke 204');

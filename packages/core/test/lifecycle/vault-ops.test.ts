@@ -10,7 +10,7 @@ import { createVaultHttpClient } from '../../src/http/client';
 import { createVaultOps, type VaultOps } from '../../src/lifecycle/vault-ops';
 import { resolveOptions } from '../../src/options';
 import type { RetryPolicy } from '../../src/http/retry';
-import { COMMON, PATH, startHarness, type Harness } from '../support/dev-vault';
+import { COMMON, PATH, startHarness, type Harness, allowDatabase } from '../support/dev-vault';
 
 const NOW = 1_700_000_000_000;
 const SPEC = { path: 'database/creds/app', keys: { username: 'DB_USER', password: 'DB_PASSWORD' } };
@@ -20,16 +20,7 @@ let ops: VaultOps;
 let close: () => void;
 beforeAll(async () => {
   h = await startHarness();
-  h.server.configureDatabaseRole('app', { default_ttl: 600, max_ttl: 3600 });
-  h.server.writePolicy(
-    'myapp-dev-read',
-    [
-      'path "kv/data/ACME/*" { capabilities = ["read"] }',
-      'path "database/creds/app" { capabilities = ["read"] }',
-      'path "sys/leases/renew" { capabilities = ["update"] }',
-      'path "sys/leases/revoke" { capabilities = ["update"] }',
-    ].join('\n'),
-  );
+  allowDatabase(h.server, 600, 3600);
   const options = resolveOptions(h.options({ path: [PATH, COMMON] }));
   const http = createVaultHttpClient(options);
   close = () => http.close();

@@ -6,23 +6,14 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SecretChangeEvent, SecretRotationEvent } from '../../src/types';
-import { PATH, type Harness } from '../support/dev-vault';
+import { PATH, type Harness, allowDatabase } from '../support/dev-vault';
 import { rig, requestLines, START, until, useHarness } from '../support/manager-harness';
 
 const harness = useHarness();
 let h: Harness;
 beforeEach(() => {
   h = harness();
-  h.server.configureDatabaseRole('app', { default_ttl: 60, max_ttl: 3600 });
-  h.server.writePolicy(
-    'myapp-dev-read',
-    [
-      'path "kv/data/ACME/*" { capabilities = ["read"] }',
-      'path "database/creds/app" { capabilities = ["read"] }',
-      'path "sys/leases/renew" { capabilities = ["update"] }',
-      'path "sys/leases/revoke" { capabilities = ["update"] }',
-    ].join('\n'),
-  );
+  allowDatabase(h.server, 60, 3600);
 });
 
 const DYNAMIC = [{ path: 'database/creds/app', keys: { username: 'DB_USER', password: 'DB_PASSWORD' } }];

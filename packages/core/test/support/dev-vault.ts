@@ -92,3 +92,20 @@ export function assertNoSecrets(texts: string[], extra: string[] = []): void {
   }
   if (CREDENTIAL_SHAPE.test(all)) throw new Error('a JWT- or token-shaped string leaked');
 }
+
+/**
+ * The dev server's database engine with role `app` (TTLs in seconds; 0 = Vault's system default),
+ * and a policy that may read its credentials and renew and revoke their leases.
+ */
+export function allowDatabase(server: VaultDevServer, defaultTtl: number, maxTtl: number): void {
+  server.configureDatabaseRole('app', { default_ttl: defaultTtl, max_ttl: maxTtl });
+  server.writePolicy(
+    'myapp-dev-read',
+    [
+      'path "kv/data/ACME/*" { capabilities = ["read"] }',
+      'path "database/creds/app" { capabilities = ["read"] }',
+      'path "sys/leases/renew" { capabilities = ["update"] }',
+      'path "sys/leases/revoke" { capabilities = ["update"] }',
+    ].join('\n'),
+  );
+}
