@@ -209,7 +209,8 @@ export class ResponseParser {
       throw new ResponseParseError('HPE_INVALID_HEADER_TOKEN', 'Invalid header token');
     }
     const value = line.slice(colon + 1).trim();
-    if (BAD_VALUE.test(value)) throw new ResponseParseError('HPE_INVALID_HEADER_VALUE', 'Invalid header value char');
+    if (BAD_VALUE.test(value))
+      throw new ResponseParseError('HPE_INVALID_HEADER_VALUE', 'Invalid header value char');
     return [name.toLowerCase(), value];
   }
 
