@@ -1,7 +1,8 @@
 /**
  * 4. A fleet starting at once: 1,000 clients start within one second against a dev server limited to
- * 500 requests/s (429 + Retry-After beyond). Ours vs the reference retry policy (3 attempts, fixed
- * delay), re-created in JavaScript. Then renewals: 1,000 managers started in the same second, each
+ * 500 requests/s (429 + Retry-After beyond). Ours, ours with a start-up splay (each pod waits a random
+ * time up to VAULT_STARTUP_SPLAY before its first request) and the reference retry policy (3
+ * attempts, fixed delay), re-created in JavaScript. Then renewals: 1,000 managers started in the same second, each
  * on a recording clock, and when each would first renew its token (the spread, as a share of the TTL).
  */
 import { rmSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { referenceLoad, withFixedRetries } from './reference-flow.mjs';
 
 const CLIENTS = 1000;
 const RPS = 500;
+/** VAULT_STARTUP_SPLAY for the splayed row, in seconds. */
+const SPLAY_S = 4;
 
 async function fleet(start, rateLimit = RPS) {
   // Vault in a process of its own: the 1,000 clients' CPU does not slow its answers.
@@ -102,8 +105,26 @@ async function renewalSpread() {
   };
 }
 
+/** One table row: what a fleet run cost and how soon it was ready. */
+function fleetRow(policy, run, minimum) {
+  return {
+    policy,
+    failed: run.failed,
+    requests: run.requests,
+    rejected_429: run.rejected,
+    sent_in_1st_s: run.firstSecond,
+    arrival_lag_p95_ms: run.arrivalLagP95Ms,
+    'x minimum': round(run.requests / minimum, 2),
+    p95_ready_s: round(run.p95ReadyS ?? NaN, 2),
+    all_ready_s: round(run.allReadyS ?? NaN, 2),
+  };
+}
+
+const fleetMet = (run, minimum) =>
+  run.failed === 0 && run.requests <= 1.3 * minimum && (run.allReadyS ?? Infinity) <= 6;
+
 export async function fleetBench() {
-  const startOurs = async ({ address, paths, tokenPath }) => {
+  const startOurs = async ({ address, paths, tokenPath }, extra = {}) => {
     const m = new VaultSecretManager({
       address,
       role: ROLE,
@@ -116,6 +137,7 @@ export async function fleetBench() {
       maxRetries: 10,
       retryDelay: 0.5,
       startupTimeout: 30,
+      ...extra,
     });
     try {
       await m.initialize();
@@ -126,6 +148,8 @@ export async function fleetBench() {
   // The same 1,000 start-ups with no limit: how long the clients' own CPU takes on this machine.
   const unlimited = await fleet(startOurs, 0);
   const ours = await fleet(startOurs);
+  // What README's "Fleets" advice gives for this fleet: 2 requests × 1,000 pods / 500 per s − 1 s + 1 s.
+  const splayed = await fleet((vault) => startOurs(vault, { startupSplay: SPLAY_S }));
   const reference = await fleet(({ address, paths, tokenPath }) =>
     withFixedRetries(
       () => referenceLoad({ address, role: ROLE, mount: AUTH_MOUNT, tokenPath, paths, env: {} }),
@@ -138,39 +162,10 @@ export async function fleetBench() {
   const minimum = CLIENTS * 2;
   const ideal = minimum / RPS;
   printTable(`Fleet: ${CLIENTS} clients starting within 1 s, Vault limited to ${RPS} requests/s`, [
-    {
-      policy: 'ours, Vault not limited (CPU floor)',
-      failed: unlimited.failed,
-      requests: unlimited.requests,
-      rejected_429: unlimited.rejected,
-      sent_in_1st_s: unlimited.firstSecond,
-      arrival_lag_p95_ms: unlimited.arrivalLagP95Ms,
-      'x minimum': round(unlimited.requests / minimum, 2),
-      p95_ready_s: round(unlimited.p95ReadyS ?? NaN, 2),
-      all_ready_s: round(unlimited.allReadyS ?? NaN, 2),
-    },
-    {
-      policy: 'ours',
-      failed: ours.failed,
-      requests: ours.requests,
-      rejected_429: ours.rejected,
-      sent_in_1st_s: ours.firstSecond,
-      arrival_lag_p95_ms: ours.arrivalLagP95Ms,
-      'x minimum': round(ours.requests / minimum, 2),
-      p95_ready_s: round(ours.p95ReadyS ?? NaN, 2),
-      all_ready_s: round(ours.allReadyS ?? NaN, 2),
-    },
-    {
-      policy: 'reference (3 attempts, 5 s fixed)',
-      failed: reference.failed,
-      requests: reference.requests,
-      rejected_429: reference.rejected,
-      sent_in_1st_s: reference.firstSecond,
-      arrival_lag_p95_ms: reference.arrivalLagP95Ms,
-      'x minimum': round(reference.requests / minimum, 2),
-      p95_ready_s: round(reference.p95ReadyS ?? NaN, 2),
-      all_ready_s: round(reference.allReadyS ?? NaN, 2),
-    },
+    fleetRow('ours, Vault not limited (CPU floor)', unlimited, minimum),
+    fleetRow('ours', ours, minimum),
+    fleetRow(`ours, startupSplay ${SPLAY_S} s`, splayed, minimum),
+    fleetRow('reference (3 attempts, 5 s fixed)', reference, minimum),
   ]);
   const renewals = await renewalSpread();
   printTable(
@@ -189,18 +184,20 @@ export async function fleetBench() {
     name: 'fleet-start',
     inputs: { clients: CLIENTS, rateLimitRps: RPS, minimumRequests: minimum, idealSeconds: ideal },
     ours,
+    oursSplayed: { startupSplayS: SPLAY_S, ...splayed },
     baseline: reference,
     unlimited,
     renewals,
     ratio: {
       requestsOverMinimum: round(ours.requests / minimum, 3),
       readyOverIdeal: round((ours.allReadyS ?? Infinity) / ideal, 3),
+      splayedRequestsOverMinimum: round(splayed.requests / minimum, 3),
+      splayedReadyOverIdeal: round((splayed.allReadyS ?? Infinity) / ideal, 3),
     },
     targets: { failed: 0, requestsOverMinimumMax: 1.3, allReadyMaxS: 6, renewalSpreadOfTtlMin: 0.2 },
-    met:
-      ours.failed === 0 &&
-      ours.requests <= 1.3 * minimum &&
-      (ours.allReadyS ?? Infinity) <= 6 &&
-      renewals.spreadOfTtl >= 0.2,
+    // The fleet targets with and without the splay, each on its own; renewals either way.
+    metWithoutSplay: fleetMet(ours, minimum),
+    metWithSplay: fleetMet(splayed, minimum),
+    met: (fleetMet(ours, minimum) || fleetMet(splayed, minimum)) && renewals.spreadOfTtl >= 0.2,
   };
 }

@@ -47,6 +47,9 @@ export interface LoadContext {
   session(session: AuthSession | undefined): void;
   /** Every failed attempt that will be retried, so a slow start-up is never silent. */
   warn(message: string): void;
+  info(message: string): void;
+  /** Waits on the manager's clock; resolves early when `signal` aborts. */
+  sleep(ms: number, signal: AbortSignal): Promise<void>;
   now(): number;
   /** Jitter of the retry waits: the manager's injected random source. */
   random: () => number;
@@ -62,11 +65,13 @@ export async function loadFromVault<T>(
   setMaxListeners(0, cancel.signal);
   const onClose = () => cancel.abort();
   ctx.closed.addEventListener('abort', onClose, { once: true });
+  const splayMs = await splay(ctx);
   const policy: RetryPolicy = {
     maxRetries: options.maxRetries,
     baseDelayMs: options.retryDelayMs,
     maxDelayMs: Math.max(options.retryDelayMs * 8, 1000),
-    deadline: Date.now() + options.startupTimeoutMs,
+    // The splay counts within the start-up budget (on the manager's clock, which tests replace).
+    deadline: Date.now() + options.startupTimeoutMs - splayMs,
     attemptTimeoutMs: options.timeoutMs,
     signal: cancel.signal,
     warn: ctx.warn,
@@ -134,6 +139,20 @@ export async function loadFromVault<T>(
   } finally {
     ctx.closed.removeEventListener('abort', onClose);
   }
+}
+
+/**
+ * VAULT_STARTUP_SPLAY: a random wait before the first request, so that pods started together reach a
+ * rate-limited Vault spread out instead of all in the first second. Returns the time waited.
+ */
+async function splay(ctx: LoadContext): Promise<number> {
+  const { startupSplayMs } = ctx.options;
+  if (startupSplayMs <= 0) return 0;
+  const waitMs = Math.floor(ctx.random() * startupSplayMs);
+  ctx.info(`waiting ${waitMs} ms before the first request (VAULT_STARTUP_SPLAY ${startupSplayMs / 1000} s)`);
+  await ctx.sleep(waitMs, ctx.closed);
+  ctx.throwIfClosed();
+  return waitMs;
 }
 
 async function detectedKvVersion(

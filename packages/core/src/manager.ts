@@ -24,7 +24,7 @@ import { SecretState, type Commit, type SecretsRecord } from './inject/secret-st
 import { StatusStore, toLastError } from './status';
 import type { SecretChangeEvent, SecretRotationEvent, VaultLastError, VaultStatus } from './types';
 import { convertReads, missingKeys } from './values';
-import { systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
+import { sleepOn, systemClock, TimerGroup, type Clock, type RandomSource } from './lifecycle/clock';
 import { withConsumerErrors, type Derived } from './lifecycle/readiness';
 import type { Handover } from './lifecycle/rotation-handover';
 import type { Supervisor } from './lifecycle/supervisor';
@@ -323,6 +323,8 @@ export class VaultSecretManager {
           else this.store.update({ authenticated: false, token_expires_at: null });
         },
         warn: (message) => this.log.warn(message),
+        info: (message) => this.log.info(message),
+        sleep: (ms, signal) => sleepOn(this.clock, ms, signal),
         now: () => this.clock.now(),
         random: this.random,
       },

@@ -346,6 +346,17 @@ describe('each accepted spelling', () => {
     );
   });
 
+  it('start-up splay: 0 by default, a duration below the start-up budget, from the env or in code', () => {
+    expect(opt({}).startupSplayMs).toBe(0);
+    expect(opt({ VAULT_STARTUP_SPLAY: '0' }).startupSplayMs).toBe(0);
+    expect(opt({ VAULT_STARTUP_SPLAY: '2.5' }).startupSplayMs).toBe(2500);
+    expect(opt({}, { startupSplay: '1m', startupTimeout: '1m1s' }).startupSplayMs).toBe(60_000);
+    expect(refusal({ VAULT_STARTUP_SPLAY: '5s', VAULT_STARTUP_TIMEOUT: '5' }).message).toBe(
+      'VAULT_STARTUP_SPLAY (option `startupSplay`) must be less than VAULT_STARTUP_TIMEOUT (5 s), whose budget it counts in: lower it or raise VAULT_STARTUP_TIMEOUT',
+    );
+    expect(refusal({}, { startupSplay: 'soon' }).setting).toBe('VAULT_STARTUP_SPLAY');
+  });
+
   it('inject and override accept false; required accepts names and refuses the rest', () => {
     expect(opt({}, { inject: false, override: false })).toMatchObject({ inject: false, override: false });
     expect(opt({}, { required: ['A', 'B'] }).required).toEqual(['A', 'B']);

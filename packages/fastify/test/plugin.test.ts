@@ -125,6 +125,17 @@ describe('vaultPlugin against the dev server', () => {
     await small.close();
   });
 
+  it('a start-up splay must fit the budget fitted inside pluginTimeout: a typed error naming it', async () => {
+    const small = Fastify({ logger: false, pluginTimeout: 1_500 });
+    void small.register(vaultPlugin, fx.options({ startupSplay: 2 }));
+    await expect(small.ready()).rejects.toMatchObject({
+      code: 'VAULT_CONFIG_INVALID',
+      setting: 'VAULT_STARTUP_SPLAY',
+      message: expect.stringContaining('less than VAULT_STARTUP_TIMEOUT (1 s)'),
+    });
+    await small.close();
+  });
+
   it('a refresh updates app.vault and the env, and publishes the changed names', async () => {
     await app.register(vaultPlugin, fx.options({ refreshInterval: 1 }));
     await app.ready();

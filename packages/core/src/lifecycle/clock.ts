@@ -55,6 +55,20 @@ export const systemClock: Clock = {
   },
 };
 
+/** Waits `ms` on `clock`; resolves at once when `signal` aborts, and leaves no timer behind. */
+export function sleepOn(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      timer.cancel();
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = clock.setTimer(ms, done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 /** A set of timers cancelled together (one per watcher, so stopping it leaves nothing behind). */
 export class TimerGroup {
   private readonly handles = new Set<TimerHandle>();

@@ -112,6 +112,7 @@ export function resolveOptions(options: VaultOptions = {}): ResolvedOptions {
     timeoutMs: v.timeout,
     retryDelayMs: v.retryDelay,
     startupTimeoutMs: v.startupTimeout,
+    startupSplayMs: v.startupSplay,
     proxy,
     env,
     lifecycle: resolveLifecycle(v, authMethod),
@@ -145,6 +146,12 @@ function checkTogether(v: SettingValues, authMethod: AuthMethodName): void {
         'is required for kubernetes auth (e.g. kubernetes-dev-myapp)',
       );
     }
+  }
+  if (v.startupSplay >= v.startupTimeout) {
+    fail(
+      at('VAULT_STARTUP_SPLAY', 'startupSplay'),
+      `must be less than VAULT_STARTUP_TIMEOUT (${v.startupTimeout / 1000} s), whose budget it counts in: lower it or raise VAULT_STARTUP_TIMEOUT`,
+    );
   }
   if (authMethod === 'token' && v.token === undefined)
     fail(at('VAULT_TOKEN', 'token'), 'is required for token auth');

@@ -125,6 +125,13 @@ export const SETTINGS = {
     shownDefault: '`60`',
     doc: 'Overall budget of `initialize()`: seconds or a duration; > 0, at most 24 h. Bounds every request and every wait.',
   }),
+  startupSplay: row({
+    env: 'VAULT_STARTUP_SPLAY',
+    parse: p.duration({ maxSeconds: 600, allowZero: true }),
+    default: 0,
+    shownDefault: '`0`',
+    doc: 'Waits a random time up to this before the first request of `initialize()`, so that many pods starting together spread their logins under a rate limit: seconds or a duration; 0 – 10 m, less than `VAULT_STARTUP_TIMEOUT`, whose budget it counts in.',
+  }),
   skipVerify: row({
     env: 'VAULT_SKIP_VERIFY',
     parse: p.strictBoolean,

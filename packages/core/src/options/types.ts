@@ -31,6 +31,11 @@ export interface VaultOptions {
   retryDelay?: number | string;
   /** VAULT_STARTUP_TIMEOUT: overall budget of initialize() in seconds; bounds every wait. Default 60. */
   startupTimeout?: number | string;
+  /**
+   * VAULT_STARTUP_SPLAY: initialize() waits a random time in [0, this) before its first request, so a
+   * fleet started together reaches Vault spread out. Seconds or a duration; counts within startupTimeout. Default 0.
+   */
+  startupSplay?: number | string;
   /** Keys that must be present (non-empty) after loading. */
   required?: string[];
   /** VAULT_AUTH_METHOD. Default: see selectAuthMethodName(). */
@@ -115,6 +120,7 @@ export interface ResolvedOptions {
   maxRetries: number;
   retryDelayMs: number;
   startupTimeoutMs: number;
+  startupSplayMs: number;
   required: string[];
   token: string | null;
   roleId: string | null;

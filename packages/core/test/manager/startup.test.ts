@@ -9,6 +9,7 @@ import { VaultSecretManager } from '../../src/manager';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { PATH, COMMON, CANARY, type Harness } from '../support/dev-vault';
 import { rig, requestLines, untilRequest, START, useHarness } from '../support/manager-harness';
+import { sequence, settle } from '../support/fake-clock';
 
 const harness = useHarness();
 let h: Harness;
@@ -190,6 +191,76 @@ describe('requests', () => {
     expect(manager.initialize()).toBe(first);
     await first;
     expect(await requestLines(h)).toEqual([LOGIN, READ]);
+    await manager.close();
+  });
+});
+
+describe('start-up splay', () => {
+  const SPLAY_LINE = '[vault-config] waiting 2000 ms before the first request (VAULT_STARTUP_SPLAY 4 s)';
+
+  it('waits a random part of startupSplay on the clock before the first request', async () => {
+    // random 0.5 of 4 s: 2 s.
+    const { manager, clock } = rig(h, { revokeToken: false, startupSplay: 4 });
+    const loading = manager.initialize();
+    await settle();
+    expect(clock.nextIn()).toBe(2000);
+    expect(h.logs).toEqual([SPLAY_LINE]);
+    await clock.advance(1999);
+    expect(await requestLines(h)).toEqual([]);
+    expect(manager.getStatus()).toMatchObject({ state: 'loading', authenticated: false });
+    await clock.advance(1);
+    await loading;
+    expect(await requestLines(h)).toEqual([LOGIN, READ]);
+    expect(manager.getStatus().state).toBe('ready');
+    await manager.close();
+  });
+
+  it('takes its wait from the random source: 0 sends at once, 0.999 waits almost the whole splay', async () => {
+    for (const [random, wait] of [
+      [0, 0],
+      [0.999, 3996],
+    ] as const) {
+      const { manager, clock } = rig(h, {
+        revokeToken: false,
+        startupSplay: '4s',
+        random: sequence(random, 0.5),
+      });
+      const loading = manager.initialize();
+      await settle();
+      expect(clock.delays[0]).toBe(wait);
+      await clock.advance(wait);
+      await loading;
+      await manager.close();
+    }
+  });
+
+  it('close() during the splay: VAULT_CLOSED, no request, no timer left', async () => {
+    const { manager, clock } = rig(h, { startupSplay: 4 });
+    const loading = manager.initialize();
+    await settle();
+    expect(clock.timers).toBe(1);
+    await manager.close();
+    await expect(loading).rejects.toMatchObject({ code: 'VAULT_CLOSED' });
+    expect(clock.timers).toBe(0);
+    expect(await requestLines(h)).toEqual([]);
+  });
+
+  it('counts within the start-up budget: a failing Vault has only what is left after the wait', async () => {
+    h.server.addFault({ type: 'status', status: 503, body: { errors: ['Vault is sealed'] } });
+    // random 0.5 of 1.8 s: 0.9 s waited on the clock, 1.1 s of the 2 s budget left for the login.
+    const { manager, clock } = rig(h, {
+      startupSplay: 1.8,
+      startupTimeout: 2,
+      retryDelay: 0.05,
+      maxRetries: 100,
+    });
+    const started = Date.now();
+    const loading = manager.initialize();
+    await settle();
+    await clock.advance(900);
+    await expect(loading).rejects.toMatchObject({ code: 'VAULT_DEADLINE_EXCEEDED' });
+    // Without the splay counted, the login would have retried for the whole 2 s.
+    expect(Date.now() - started).toBeLessThan(1800);
     await manager.close();
   });
 });
