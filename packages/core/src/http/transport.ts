@@ -289,9 +289,9 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
       try {
         abandon = open(url, req.method, headers, payload, handlers);
       } catch (err) {
-        // A header value with a line break, an unsupported protocol: refused before anything is sent.
-        abandon();
-        failed(err as NodeJS.ErrnoException);
+        // A header node:http would refuse, an unsupported protocol: thrown as node:http throws it,
+        // not a network failure to retry. Nothing was sent.
+        finish(() => reject(err));
       }
     });
   }

@@ -7,13 +7,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { endpointKey, type Endpoint } from './connect';
 import { Connection, hangUp, type ExchangeHandlers } from './connection';
+import { requestBytes } from './request-bytes';
 
 export interface PoolRequest {
   endpoint: Endpoint;
   method: string;
   /** Path and query. */
   path: string;
-  /** Lower-case names; `host` is added. */
+  /** Sent as given; `host` and `connection` are added. */
   headers: Record<string, string>;
   body?: Buffer;
 }
@@ -43,24 +44,6 @@ interface Origin {
   queue: Waiter[];
 }
 
-function serialize(request: PoolRequest): Buffer {
-  const { endpoint, method, path, headers, body } = request;
-  const defaultPort = endpoint.secure ? 443 : 80;
-  const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
-  let head = `${method} ${path} HTTP/1.1\r\nhost: ${endpoint.port === defaultPort ? host : `${host}:${endpoint.port}`}\r\n`;
-  for (const [name, value] of Object.entries(headers)) {
-    // A line break in a value would start a header of its own: refused as node:http refuses it.
-    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) {
-      throw Object.assign(new TypeError(`Invalid character in header content ["${name}"]`), {
-        code: 'ERR_INVALID_CHAR',
-      });
-    }
-    head += `${name}: ${value}\r\n`;
-  }
-  head += 'connection: keep-alive\r\n\r\n';
-  return body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : Buffer.from(head, 'latin1');
-}
-
 export class ConnectionPool {
   private readonly origins = new Map<string, Origin>();
 
@@ -72,7 +55,7 @@ export class ConnectionPool {
     let retried = false;
     const waiter: Waiter = {
       request,
-      bytes: serialize(request),
+      bytes: requestBytes(request),
       done: false,
       handlers: {
         response: (status, headers) => handlers.response(status, headers),
