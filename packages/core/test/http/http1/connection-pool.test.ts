@@ -224,6 +224,16 @@ describe('a server ending connections', () => {
     expect(server.seen.length - before).toBe(1);
   });
 
+  it('a name that does not resolve fails with Node’s getaddrinfo code, naming the host', async () => {
+    // .invalid never resolves (RFC 6761); a resolver that cannot be reached says EAI_AGAIN instead.
+    const error = await send(fresh(), { ...plain(8200), host: 'vault.invalid' }).then(
+      () => undefined,
+      (e: NodeJS.ErrnoException) => e,
+    );
+    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(error?.code);
+    expect(error?.message).toContain('vault.invalid');
+  });
+
   it('a malformed answer fails with llhttp’s code and closes the connection', async () => {
     const raw = net.createServer((socket) => socket.on('data', () => socket.write('NOT HTTP\r\n\r\n')));
     await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
