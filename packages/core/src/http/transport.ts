@@ -61,7 +61,7 @@ export class TransportError extends Error {
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The bodies of overlapping requests together (the parallel reads of a start-up or a refresh). */
 export const MAX_TOTAL_BODY_BYTES = 32 * 1024 * 1024;
-/** Connections per agent: 16 paths still load in one round trip, 200 do not open 200 sockets. */
+/** Connections per origin (and per proxy): 16 paths still load in one round trip, 200 do not open 200. */
 export const MAX_SOCKETS = 16;
 const REDIRECTS = new Set([301, 302, 307]);
 
