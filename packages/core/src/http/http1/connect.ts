@@ -19,7 +19,7 @@ export interface Endpoint {
   tls: TransportTls;
 }
 
-/** One pool per origin and TLS identity: the options a connection was opened with. */
+/** Connections are shared per origin; the TLS options are the transport's, one set per pool. */
 export function endpointKey(endpoint: Endpoint): string {
   return `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
 }
