@@ -113,8 +113,9 @@ describe('withRetry', () => {
       (e) => classifyFailure(e, 'read'),
       p,
     );
-    // random() = 0.5: 2000 ms asked, then 1000 ms of jitter (half of the up-to-2000 ms spread).
-    expect(p.waits).toEqual([3000]);
+    // random() = 0.5: 2000 ms asked, 1000 ms for the second it is rounded down to, then 1000 ms of
+    // jitter (half of the up-to-2000 ms spread).
+    expect(p.waits).toEqual([4000]);
   });
 
   it('really sleeps for Retry-After (real timers)', async () => {
@@ -246,28 +247,29 @@ describe('withRetry at the deadline (injected clock)', () => {
 });
 
 describe('the wait after a Retry-After', () => {
-  it('is never shorter than asked and, on the first retry, at most twice it, spread by the random source', () => {
-    expect(retryAfterDelay(1000, 1, () => 0)).toBe(1000);
-    expect(retryAfterDelay(1000, 1, () => 0.25)).toBe(1250);
-    expect(retryAfterDelay(1000, 1, () => 0.999_999)).toBe(1999);
-    expect(retryAfterDelay(2000, 1, () => 0.5)).toBe(3000);
+  it('is past the moment asked (the value plus its 1 s resolution), then spread by the random source', () => {
+    expect(retryAfterDelay(1000, 1, () => 0)).toBe(2000);
+    expect(retryAfterDelay(1000, 1, () => 0.25)).toBe(2250);
+    expect(retryAfterDelay(1000, 1, () => 0.999_999)).toBe(2999);
+    expect(retryAfterDelay(2000, 1, () => 0.5)).toBe(4000);
   });
 
   it('spreads over at least one quota interval (1 s): Vault says "0" when less than a second is left', () => {
-    expect(retryAfterDelay(0, 1, () => 0)).toBe(0);
-    expect(retryAfterDelay(0, 1, () => 0.5)).toBe(500);
-    expect(retryAfterDelay(0, 1, () => 0.999_999)).toBe(999);
-    expect(retryAfterDelay(300, 1, () => 0.5)).toBe(800);
+    // "0": the quota refills within the second, so the first retry comes 1–2 s later.
+    expect(retryAfterDelay(0, 1, () => 0)).toBe(1000);
+    expect(retryAfterDelay(0, 1, () => 0.5)).toBe(1500);
+    expect(retryAfterDelay(0, 1, () => 0.999_999)).toBe(1999);
+    expect(retryAfterDelay(300, 1, () => 0.5)).toBe(1800);
   });
 
   it('spreads the n-th retry over n windows, at most 60 s', () => {
     // Window: max(1 s, Retry-After) × retry.
-    expect([1, 2, 3, 4].map((n) => retryAfterDelay(0, n, () => 0.5))).toEqual([500, 1000, 1500, 2000]);
-    expect([1, 2, 3].map((n) => retryAfterDelay(2000, n, () => 0.5))).toEqual([3000, 4000, 5000]);
-    expect(retryAfterDelay(0, 100, () => 0.999_999)).toBe(59_999);
-    expect(retryAfterDelay(30_000, 3, () => 0.5)).toBe(60_000);
+    expect([1, 2, 3, 4].map((n) => retryAfterDelay(0, n, () => 0.5))).toEqual([1500, 2000, 2500, 3000]);
+    expect([1, 2, 3].map((n) => retryAfterDelay(2000, n, () => 0.5))).toEqual([4000, 5000, 6000]);
+    expect(retryAfterDelay(0, 100, () => 0.999_999)).toBe(60_999);
+    expect(retryAfterDelay(30_000, 3, () => 0.5)).toBe(61_000);
     // Out-of-range retry numbers count as the first.
-    expect(retryAfterDelay(0, 0, () => 0.5)).toBe(500);
+    expect(retryAfterDelay(0, 0, () => 0.5)).toBe(1500);
   });
 
   it('a fleet told "Retry-After: 0" again and again spreads out instead of retrying at once', async () => {
@@ -282,8 +284,8 @@ describe('the wait after a Retry-After', () => {
       (e) => classifyFailure(e, 'read'),
       p,
     );
-    // random() = 0.5 of windows of 1, 2, 3, 4 s.
-    expect(p.waits).toEqual([500, 1000, 1500, 2000]);
+    // 1 s past the truncated "0", then random() = 0.5 of windows of 1, 2, 3, 4 s.
+    expect(p.waits).toEqual([1500, 2000, 2500, 3000]);
   });
 
   it('429s do not use up maxRetries: up to QUOTA_RETRIES of them, counted on their own', async () => {
@@ -303,7 +305,7 @@ describe('the wait after a Retry-After', () => {
     expect(stop.reason).toBe('exhausted');
     expect(calls).toBe(QUOTA_RETRIES + 1);
     // A bare 429 (Vault's headers are opt-in) spreads like "Retry-After: 0": windows of 1, 2, 3 … s.
-    expect(p.waits.slice(0, 3)).toEqual([500, 1000, 1500]);
+    expect(p.waits.slice(0, 3)).toEqual([1500, 2000, 2500]);
     expect(events.map((e) => `${e.attempt}/${e.maxAttempts}`).slice(0, 2)).toEqual(['1/11', '2/11']);
   });
 

@@ -85,8 +85,8 @@ describe('the deadline', () => {
     expect(seen.at(-1)).toBe(1);
   });
 
-  it('Retry-After that fits exactly (wait + 100 ms = time left) is honoured in full', async () => {
-    // random 0: no jitter on top of Retry-After.
+  it('Retry-After that fits exactly (wait + 100 ms = time left) is honoured in full; its resolution second is cut', async () => {
+    // random 0: no jitter on top of Retry-After; the second it may be rounded down by does not fit.
     const c = clocked({ deadline: 1_100, random: () => 0 });
     let calls = 0;
     const result = await withRetry(
@@ -100,7 +100,23 @@ describe('the deadline', () => {
     );
     expect(result).toBe('ok');
     expect(c.waits).toEqual([1_000]);
-    expect(c.events[0]).toMatchObject({ waitMs: 1_000, shortened: false });
+    expect(c.events[0]).toMatchObject({ waitMs: 1_000, shortened: true });
+  });
+
+  it('with time to spare, Retry-After is waited with its resolution second, not shortened', async () => {
+    const c = clocked({ deadline: 10_000, random: () => 0 });
+    let calls = 0;
+    await withRetry(
+      async () => {
+        calls += 1;
+        if (calls === 1) throw new Error('busy');
+        return 'ok';
+      },
+      after(1_000),
+      c.policy,
+    );
+    expect(c.waits).toEqual([2_000]);
+    expect(c.events[0]).toMatchObject({ waitMs: 2_000, shortened: false });
   });
 
   it('Retry-After 1 ms too long for the time left stops at once, reporting both', async () => {

@@ -129,13 +129,19 @@ export function parseRateLimitReset(
 export const RETRY_SPREAD_MIN_MS = 1000;
 /** The spread window never grows past this (the background backoff's cap too). */
 export const RETRY_SPREAD_MAX_MS = 60_000;
+/**
+ * `Retry-After` (and `X-Ratelimit-Reset`) count whole seconds, and Vault truncates: the moment they
+ * name can be up to a second later than their value. Waiting the value alone, half of a refused
+ * fleet came back before its quota refilled and was refused again.
+ */
+export const RETRY_AFTER_RESOLUTION_MS = 1000;
 
 /**
- * The wait before retry `retry` (1-based) after a `Retry-After` of `retryAfterMs`: never shorter
- * than asked, then a random point in a window of `retry` times max(1 s, Retry-After), at most 60 s.
- * A fleet refused at once comes back spread over the next quota interval instead of as one burst;
- * those refused again spread over two intervals, then three, so a backlog larger than the quota
- * thins out instead of being refused again together.
+ * The wait before retry `retry` (1-based) after a `Retry-After` of `retryAfterMs`: past the moment
+ * it names (the value plus its one-second resolution), then a random point in a window of `retry`
+ * times max(1 s, Retry-After), at most 60 s. A fleet refused at once comes back spread over the
+ * next quota interval instead of as one burst; those refused again spread over two intervals, then
+ * three, so a backlog larger than the quota thins out instead of being refused again together.
  */
 export function retryAfterDelay(
   retryAfterMs: number,
@@ -146,7 +152,7 @@ export function retryAfterDelay(
     RETRY_SPREAD_MAX_MS,
     Math.max(RETRY_SPREAD_MIN_MS, retryAfterMs) * Math.max(1, retry),
   );
-  return retryAfterMs + Math.floor(random() * window);
+  return retryAfterMs + RETRY_AFTER_RESOLUTION_MS + Math.floor(random() * window);
 }
 
 export function backoffDelay(
@@ -193,8 +199,8 @@ export async function withRetry<T>(
           ? retryAfterDelay(decision.retryAfterMs, count, policy.random)
           : backoffDelay(count - 1, policy);
       const leftNow = policy.deadline - now();
-      // Vault's Retry-After is honoured or not at all; its jitter and our own backoff shrink to the
-      // time left.
+      // Vault's Retry-After is honoured or not at all; the second of its resolution, its jitter and
+      // our own backoff shrink to the time left.
       if (decision.retryAfterMs !== undefined && decision.retryAfterMs + MIN_ATTEMPT_MS > leftNow) {
         throw new RetryStop('deadline', error, attempt, {
           leftMs: Math.max(0, leftNow),
