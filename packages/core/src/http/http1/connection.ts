@@ -108,12 +108,13 @@ export class Connection {
     exchange.handlers.end();
   }
 
-  /** The server ended its side: completes an answer read until close, and the connection is done. */
+  /**
+   * The server ended its side: an answer read until close is complete now; one cut short fails at
+   * 'close', which follows (the socket does not stay half-open).
+   */
   private ended(): void {
     this.reusable = false;
-    const exchange = this.exchange;
-    if (exchange?.parser.end() === false) this.fail(hangUp());
-    else this.gone();
+    this.exchange?.parser.end();
   }
 
   private fail(error: NodeJS.ErrnoException): void {

@@ -84,7 +84,6 @@ export class ResponseParser {
   private state: State = State.StatusLine;
   /** Bytes of a line cut by the end of a chunk (copied: the chunk's buffer is reused). */
   private partial: Buffer[] = [];
-  private partialBytes = 0;
   /** Bytes of the current header or trailer section so far. */
   private sectionBytes = 0;
   private statusCode = 0;
@@ -155,15 +154,13 @@ export class ResponseParser {
     }
     if (lf < 0) {
       this.partial.push(Buffer.from(chunk.subarray(from)));
-      this.partialBytes += chunk.length - from;
       return chunk.length;
     }
     let line: string;
-    if (this.partialBytes > 0) {
+    if (this.partial.length > 0) {
       this.partial.push(chunk.subarray(from, lf));
       line = Buffer.concat(this.partial).toString('latin1');
       this.partial = [];
-      this.partialBytes = 0;
     } else {
       line = chunk.toString('latin1', from, lf);
     }
@@ -238,7 +235,7 @@ export class ResponseParser {
     const connection = (headers.connection ?? '').toLowerCase().split(/\s*,\s*/);
     this.keepAlive = this.http10 ? connection.includes('keep-alive') : !connection.includes('close');
     const codings = headers['transfer-encoding'];
-    const chunked = codings !== undefined && /(?:^|,)\s*chunked\s*$/i.test(codings);
+    const chunked = /(?:^|,)\s*chunked\s*$/i.test(codings ?? '');
     if (codings !== undefined && this.contentLength !== undefined) {
       throw new ResponseParseError('HPE_UNEXPECTED_CONTENT_LENGTH', 'Content-Length with Transfer-Encoding');
     }
@@ -247,7 +244,7 @@ export class ResponseParser {
     if (this.bodyless || status === 204 || status === 304) return this.finish();
     if (chunked) {
       this.state = State.ChunkSize;
-    } else if (this.contentLength !== undefined && codings === undefined) {
+    } else if (this.contentLength !== undefined) {
       this.remaining = Number(this.contentLength);
       if (this.remaining === 0) return this.finish();
       this.state = State.Length;

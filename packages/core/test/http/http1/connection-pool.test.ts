@@ -73,6 +73,54 @@ function send(p: ConnectionPool, endpoint: Endpoint, path = '/v1/x', method = 'G
   });
 }
 
+interface RawServer {
+  port: number;
+  /** Connections accepted, requests seen (one per data event: the requests are small), sockets open. */
+  connections: number;
+  requests: number;
+  open: number;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP server that answers with bytes written by hand: for what node:http would not send. */
+async function rawServer(
+  onRequest: (socket: net.Socket, nthOnConnection: number) => void,
+): Promise<RawServer> {
+  const sockets = new Set<net.Socket>();
+  const raw = net.createServer((socket) => {
+    state.connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    let nth = 0;
+    socket.on('data', () => {
+      state.requests += 1;
+      nth += 1;
+      onRequest(socket, nth);
+    });
+  });
+  await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+  const state: RawServer = {
+    port: (raw.address() as AddressInfo).port,
+    connections: 0,
+    requests: 0,
+    get open() {
+      return sockets.size;
+    },
+    reset() {
+      state.connections = 0;
+      state.requests = 0;
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        for (const socket of sockets) socket.destroy();
+        raw.close(() => r());
+      }),
+  };
+  return state;
+}
+
 /** Client-side TCP handles that keep the event loop alive. */
 const liveTcpHandles = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
 
@@ -141,6 +189,43 @@ describe('connections per origin', () => {
   });
 });
 
+describe('requests in flight', () => {
+  it('abandoning the one in flight closes its connection; those waiting are still sent, in order', async () => {
+    const held: Array<() => void> = [];
+    server.handler = (req, res) => held.push(() => json(res, 200, { url: req.url }));
+    const p = fresh(1);
+    const abandon = p.request(
+      { endpoint: plain(server.port), method: 'GET', path: '/v1/abandoned', headers: {} },
+      { response: () => undefined, data: () => undefined, end: () => undefined, error: () => undefined },
+    );
+    const second = send(p, plain(server.port), '/v1/second');
+    const third = send(p, plain(server.port), '/v1/third');
+    await until(() => held.length === 1);
+    abandon();
+    await until(() => held.length === 2);
+    held[1]?.();
+    await until(() => held.length === 3);
+    held[2]?.();
+    expect((await Promise.all([second, third])).map((a) => a.body)).toEqual([
+      '{"url":"/v1/second"}',
+      '{"url":"/v1/third"}',
+    ]);
+  });
+
+  it('the answer to HEAD has no body whatever its content-length; the connection is used again', async () => {
+    server.handler = (_req, res) => {
+      res.writeHead(200, { 'content-length': '11' });
+      res.end();
+    };
+    const p = fresh();
+    const before = server.connections;
+    expect(await send(p, plain(server.port), '/v1/x', 'HEAD')).toMatchObject({ status: 200, body: '' });
+    server.handler = (_req, res) => json(res, 200, { ok: true });
+    expect(await send(p, plain(server.port), '/v1/x', 'POST')).toMatchObject({ body: '{"ok":true}' });
+    expect(server.connections - before).toBe(1);
+  });
+});
+
 describe('a server ending connections', () => {
   it('closing an idle kept-alive connection (its keep-alive timeout) does not fail the next request', async () => {
     // What a keep-alive timeout does, without waiting for node:http's: the server ends the idle socket.
@@ -173,42 +258,93 @@ describe('a server ending connections', () => {
 
   describe('a reused connection that dies before any byte of the answer', () => {
     /** Answers the first request on each connection, then drops the connection at the next one. */
-    let raw: net.Server;
-    let port = 0;
-    let requests = 0;
+    let raw: RawServer;
     beforeAll(async () => {
-      raw = net.createServer((socket) => {
-        let served = false;
-        socket.on('data', () => {
-          requests += 1;
-          if (served) socket.destroy();
-          else socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
-          served = true;
-        });
+      raw = await rawServer((socket, nth) => {
+        if (nth > 1) socket.destroy();
+        else socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n');
       });
-      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
-      port = (raw.address() as AddressInfo).port;
     });
-    afterAll(() => new Promise<void>((r) => raw.close(() => r())));
-    afterEach(() => {
-      requests = 0;
-    });
+    afterAll(() => raw.close());
+    afterEach(() => raw.reset());
 
     // Go's transport retries a request that is replayable (idempotent method) when a reused
     // connection fails before the answer starts: net/http/transport.go, (*persistConn).shouldRetryRequest.
-    it('a GET is sent once more on a new connection', async () => {
-      const p = fresh();
-      await send(p, plain(port));
-      expect(await send(p, plain(port))).toMatchObject({ status: 200, body: 'ok' });
-      expect(requests).toBe(3);
-    });
+    it.each(['GET', 'HEAD', 'OPTIONS', 'TRACE'])(
+      '%s is sent once more on a new connection',
+      async (method) => {
+        const p = fresh();
+        await send(p, plain(raw.port));
+        expect(await send(p, plain(raw.port), '/v1/x', method)).toMatchObject({ status: 200 });
+        expect(raw.requests).toBe(3);
+        expect(raw.connections).toBe(2);
+      },
+    );
 
-    it('a POST is not sent twice: it fails with ECONNRESET', async () => {
+    it.each(['POST', 'PUT', 'DELETE', 'PATCH'])(
+      '%s is not sent twice: it fails with ECONNRESET',
+      async (method) => {
+        const p = fresh();
+        await send(p, plain(raw.port));
+        await expect(send(p, plain(raw.port), '/v1/x', method)).rejects.toMatchObject({ code: 'ECONNRESET' });
+        expect(raw.requests).toBe(2);
+      },
+    );
+  });
+
+  it('a new connection that dies before the answer is not retried, even for a GET', async () => {
+    const raw = await rawServer((socket) => socket.destroy());
+    try {
+      await expect(send(fresh(), plain(raw.port))).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(raw.requests).toBe(1);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it.each([
+    [
+      'Connection: close, the server keeping the socket open',
+      'connection: close\r\ncontent-length: 2\r\n\r\nok',
+    ],
+    ['bytes after the answer', 'content-length: 2\r\n\r\nokHTTP/1.1 200 OK\r\n'],
+  ])('%s: the connection is not used again', async (_name, rest) => {
+    const raw = await rawServer((socket) => socket.write(`HTTP/1.1 200 OK\r\n${rest}`));
+    try {
       const p = fresh();
-      await send(p, plain(port));
-      await expect(send(p, plain(port), '/v1/x', 'POST')).rejects.toMatchObject({ code: 'ECONNRESET' });
-      expect(requests).toBe(2);
+      expect(await send(p, plain(raw.port))).toMatchObject({ status: 200, body: 'ok' });
+      // A POST is never retried: it passes only on a new connection.
+      expect(await send(p, plain(raw.port), '/v1/x', 'POST')).toMatchObject({ status: 200, body: 'ok' });
+      expect(raw.connections).toBe(2);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('bytes nobody asked for on an idle connection: it is closed, not used again', async () => {
+    const raw = await rawServer((socket) => {
+      socket.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+      setTimeout(() => socket.write('HTTP/1.1 200 OK\r\n'), 5);
     });
+    try {
+      const p = fresh();
+      await send(p, plain(raw.port));
+      await until(() => raw.open === 0);
+      expect(await send(p, plain(raw.port), '/v1/x', 'POST')).toMatchObject({ status: 200, body: 'ok' });
+      expect(raw.connections).toBe(2);
+    } finally {
+      await raw.close();
+    }
+  });
+
+  it('connections the server closes leave the cap: 3 answers with Connection: close on a cap of 1', async () => {
+    server.handler = (_req, res) => {
+      res.setHeader('connection', 'close');
+      json(res, 200, { ok: true });
+    };
+    const p = fresh(1);
+    const answers = await Promise.all([1, 2, 3].map(() => send(p, plain(server.port))));
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
   });
 
   it('a connection closed mid-answer fails it with ECONNRESET "socket hang up", no retry', async () => {
