@@ -35,7 +35,7 @@ export default defineConfig({
       'packages/core/test/values.test.ts',
       'packages/core/test/scrub.integration.test.ts',
       // The HTTP layer against small local HTTP(S) servers (milliseconds; the 16 MiB body tests ~1 s).
-      'packages/core/test/http/*.test.ts',
+      'packages/core/test/http/**/*.test.ts',
       // The manager over the in-process dev server on the injected clock (well under a second each).
       'packages/core/test/manager/*.test.ts',
       'packages/core/test/transport-abort.test.ts',

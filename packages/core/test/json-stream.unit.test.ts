@@ -43,6 +43,26 @@ function streamed(bytes: Buffer, cuts: number[]): Outcome {
   }
 }
 
+/**
+ * Fed as a socket reading into one kept buffer delivers it: every part copied into the same memory,
+ * overwritten once the parser has it. Parts of `size` bytes go in as that very Buffer object, the
+ * last shorter one as a view of it.
+ */
+function reusedBuffer(bytes: Buffer, size: number): Outcome {
+  const parser = new JsonStreamParser();
+  const shared = Buffer.alloc(size);
+  try {
+    for (let from = 0; from < bytes.length; from += size) {
+      const n = bytes.copy(shared, 0, from, from + size);
+      parser.write(n === size ? shared : shared.subarray(0, n));
+      shared.fill('z');
+    }
+    return ok(parser.end());
+  } catch {
+    return MALFORMED;
+  }
+}
+
 /** Whole, byte by byte, and cut once at every offset. */
 function everyCut(bytes: Buffer): { how: string; outcome: Outcome }[] {
   const runs = [
@@ -151,6 +171,8 @@ const TABLE: [string, Buffer, Outcome][] = [
   ['a raw NUL in a key', u('{"a\u0000":1}'), MALFORMED],
   ['text after the value', u('{"a":1}x'), MALFORMED],
   ['two values', u('{} {}'), MALFORMED],
+  // Read 7 bytes at a time into one buffer, the escape sits past where the first part had none.
+  ['an escape after a string without', u('["a",    "\\n"]'), ok(['a', '\n'])],
 ];
 
 describe('JsonStreamParser: the same outcome as parsing the whole text, however the body is cut', () => {
@@ -158,6 +180,15 @@ describe('JsonStreamParser: the same outcome as parsing the whole text, however 
     expect(wholeText(bytes)).toEqual(expected);
     for (const { how, outcome } of everyCut(bytes)) expect(outcome, how).toEqual(expected);
   });
+
+  it.each(TABLE)(
+    '%s, read into one reused buffer: nothing kept is a view of it',
+    (_name, bytes, expected) => {
+      for (let size = 1; size <= Math.min(bytes.length, 9); size++) {
+        expect(reusedBuffer(bytes, size), `parts of ${size}`).toEqual(expected);
+      }
+    },
+  );
 
   it('a large answer cut at uneven places: escapes, multi-byte characters and numbers on every edge', () => {
     const data: Record<string, string> = {};

@@ -102,6 +102,7 @@ export class JsonStreamParser {
   private started = false;
   private cut: Cut = Cut.None;
   private cutKey = false;
+  /** The cut token's bytes, copied: the chunk's buffer may be the socket's, overwritten by its next read. */
   private cutParts: Buffer[] = [];
   /** Backslashes the cut string's bytes end with (their parity says if the next byte is escaped). */
   private cutBackslashes = 0;
@@ -136,6 +137,8 @@ export class JsonStreamParser {
       i = this.token(chunk, i, c);
     }
     this.offset += n;
+    // Nothing keeps a view of the chunk past this call: its memory may be reused for the next one.
+    this.scanBuf = undefined;
   }
 
   /** The parsed value; undefined for a blank body. */
@@ -246,7 +249,7 @@ export class JsonStreamParser {
     while (j < buf.length && test(buf[j] as number)) j++;
     if (j === buf.length) {
       this.cut = kind;
-      this.cutParts = [buf.subarray(i)];
+      this.cutParts = [Buffer.from(buf.subarray(i))];
       return -1;
     }
     this.scalar(buf.toString('latin1', i, j), this.offset + i);
@@ -269,7 +272,7 @@ export class JsonStreamParser {
     if (end < 0) {
       this.cut = Cut.String;
       this.cutKey = isKey;
-      this.cutParts = [buf.subarray(start)];
+      this.cutParts = [Buffer.from(buf.subarray(start))];
       this.cutBackslashes = backslashRun(buf, start, buf.length);
       return -1;
     }
@@ -304,11 +307,12 @@ export class JsonStreamParser {
     if (this.cut === Cut.String) {
       const end = this.closingQuote(buf, 0, this.cutBackslashes);
       if (end < 0) {
-        this.cutParts.push(buf);
+        this.cutParts.push(Buffer.from(buf));
         const run = backslashRun(buf, 0, buf.length);
         this.cutBackslashes = run === buf.length ? this.cutBackslashes + run : run;
         return -1;
       }
+      // Joined now, while `buf` holds these bytes.
       this.cutParts.push(buf.subarray(0, end));
       const bytes = Buffer.concat(this.cutParts);
       this.cut = Cut.None;
@@ -319,8 +323,11 @@ export class JsonStreamParser {
     const test = this.cut === Cut.Word ? isWordByte : isNumberByte;
     let j = 0;
     while (j < buf.length && test(buf[j] as number)) j++;
+    if (j === buf.length) {
+      this.cutParts.push(Buffer.from(buf));
+      return -1;
+    }
     this.cutParts.push(buf.subarray(0, j));
-    if (j === buf.length) return -1;
     const text = Buffer.concat(this.cutParts).toString('latin1');
     this.cut = Cut.None;
     this.cutParts = [];

@@ -4,7 +4,9 @@
  * aborted by our start-up deadline, and logs through `debug`. This one never logs anything.
  * It also follows one redirect from a standby as Vault's Go client does (api/client.go), goes through
  * HTTP(S)_PROXY as Vault's CLI does, bounds connections and the bytes of overlapping answers, and
- * parses JSON numbers from their source text.
+ * parses JSON numbers from their source text. Direct connections go through our HTTP/1.1 client
+ * (http1/), which reads each socket into one kept buffer: node:http allocates a buffer per read and
+ * copies every body part again, about two bytes of garbage per byte of a large secret.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -12,6 +14,9 @@ import type { HttpsProxyAgent } from 'https-proxy-agent';
 import { JsonStreamParser } from './json-stream';
 import { lazyModule } from '../lazy';
 import { proxyFor, type ProxySettings } from './proxy';
+import type { Endpoint } from './http1/connect';
+import { ConnectionPool, type ResponseHandlers } from './http1/connection-pool';
+
 export interface TransportTls {
   ca?: string | Buffer | Buffer[];
   cert?: string | Buffer;
@@ -56,9 +61,12 @@ export class TransportError extends Error {
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The bodies of overlapping requests together (the parallel reads of a start-up or a refresh). */
 export const MAX_TOTAL_BODY_BYTES = 32 * 1024 * 1024;
-/** Connections per agent: 16 paths still load in one round trip, 200 do not open 200 sockets. */
+/** Connections per origin (and per proxy): 16 paths still load in one round trip, 200 do not open 200. */
 export const MAX_SOCKETS = 16;
 const REDIRECTS = new Set([301, 302, 307]);
+
+/** A direct connection (our client) or a node:http request through a proxy. */
+type Route = { direct: Endpoint } | { target: URL; options: https.RequestOptions };
 /** Loaded for the first https request through a proxy only. */
 const proxyAgent = lazyModule<typeof import('https-proxy-agent')>('https-proxy-agent');
 
@@ -78,7 +86,9 @@ function withoutCredentials(proxy: URL): URL {
 }
 
 export function createTransport(tls: TransportTls, defaultTimeoutMs: number, proxies: ProxySettings) {
-  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
+  // Direct connections: our HTTP/1.1 client (http1/), which reads each socket into one kept buffer.
+  const direct = new ConnectionPool(MAX_SOCKETS);
+  // Through a proxy: node:http with its agents.
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   const tunnels = new Map<string, HttpsProxyAgent<string>>();
   let inFlight = 0;
@@ -98,18 +108,23 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
     return agent;
   }
 
-  /** Where and how to open the request: direct, tunnelled (https via CONNECT) or via an HTTP proxy. */
-  function route(url: URL, headers: Record<string, string>): { target: URL; options: https.RequestOptions } {
+  /**
+   * Where and how to open the request: direct (our client), tunnelled (https via CONNECT) or via an
+   * HTTP proxy (node:http).
+   */
+  function route(url: URL, headers: Record<string, string>): Route {
     const isHttps = url.protocol === 'https:';
     const proxy = proxyFor(url, proxies);
-    if (isHttps) {
-      // TLS options go on the request: both agents hand them to tls.connect.
-      return {
-        target: url,
-        options: { ...tls, headers, agent: proxy ? tunnelTo(proxy) : httpsAgent },
-      };
+    if (!proxy) {
+      // Any other protocol goes to node:http, which refuses it as it always did.
+      if (!isHttps && url.protocol !== 'http:') return { target: url, options: { headers } };
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      return { direct: { secure: isHttps, host, port: Number(url.port) || (isHttps ? 443 : 80), tls } };
     }
-    if (!proxy) return { target: url, options: { headers, agent: httpAgent } };
+    if (isHttps) {
+      // TLS options go on the request: the agent hands them to tls.connect.
+      return { target: url, options: { ...tls, headers, agent: tunnelTo(proxy) } };
+    }
     // Plain http through a proxy: the absolute URL as the request target, as Go's transport does.
     const auth = proxyAuthorization(proxy);
     return {
@@ -120,6 +135,36 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
         agent: httpAgent,
       },
     };
+  }
+
+  /** Starts the exchange on the route chosen; the returned function abandons it. */
+  function open(
+    url: URL,
+    method: string,
+    headers: Record<string, string>,
+    payload: Buffer | undefined,
+    handlers: ResponseHandlers,
+  ): () => void {
+    const chosen = route(url, headers);
+    if ('direct' in chosen) {
+      const path = `${url.pathname}${url.search}`;
+      return direct.request({ endpoint: chosen.direct, method, path, headers, body: payload }, handlers);
+    }
+    const outgoing = (chosen.target.protocol === 'https:' ? https : http).request(chosen.target, {
+      ...chosen.options,
+      method,
+    });
+    // Before anything can destroy the request: a destroyed request emits 'error', and an
+    // 'error' without a listener would crash the process.
+    outgoing.on('error', handlers.error);
+    outgoing.on('response', (res) => {
+      handlers.response(res.statusCode ?? 0, res.headers);
+      res.on('data', handlers.data);
+      res.on('error', handlers.error);
+      res.on('end', handlers.end);
+    });
+    outgoing.end(payload);
+    return () => outgoing.destroy();
   }
 
   function send(req: TransportRequest, redirected = false): Promise<TransportResponse> {
@@ -142,6 +187,7 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
         return;
       }
       let settled = false;
+      let abandon = (): void => undefined;
       inFlight += 1;
       const finish = (fn: () => void) => {
         if (settled) return;
@@ -152,34 +198,35 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
         if (inFlight === 0) windowBytes = 0;
         fn();
       };
-      const { target, options } = route(url, headers);
-      const outgoing = (target.protocol === 'https:' ? https : http).request(target, {
-        ...options,
-        method: req.method,
-      });
       const timeoutMs = req.timeout ?? defaultTimeoutMs;
       const timer = setTimeout(() => {
-        outgoing.destroy();
+        abandon();
         finish(() =>
           reject(new TransportError('VAULT_REQUEST_TIMEOUT', `no response within ${timeoutMs} ms`)),
         );
       }, timeoutMs);
       const onAbort = () => {
-        outgoing.destroy();
+        abandon();
         finish(() => reject(new TransportError('VAULT_REQUEST_ABORTED', 'request aborted')));
       };
-      // Before anything can destroy the request: a destroyed request emits 'error', and an
-      // 'error' without a listener would crash the process.
-      outgoing.on('error', (err: NodeJS.ErrnoException) => {
-        // Node's messages name host and port only; no headers, so no token.
-        finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
-      });
       // finish() removes it, whichever way the request ends.
       req.signal?.addEventListener('abort', onAbort);
-      outgoing.on('response', (res) => {
-        const location = res.headers.location;
-        if (REDIRECTS.has(res.statusCode ?? 0) && location && !redirected) {
-          res.resume();
+      const failed = (err: NodeJS.ErrnoException) =>
+        // Node's messages and ours name host and port only; no headers, so no token.
+        finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message)));
+      // Parsed as it arrives: the whole body is never held as bytes or text (json-stream.ts).
+      const parser = new JsonStreamParser();
+      let statusCode = 0;
+      let responseHeaders: http.IncomingHttpHeaders = {};
+      let malformed = false;
+      let size = 0;
+      const handlers: ResponseHandlers = {
+        response: (status, received) => {
+          statusCode = status;
+          responseHeaders = received;
+          const location = received.location;
+          if (!REDIRECTS.has(status) || !location || redirected) return;
+          // The rest of this answer is read and dropped (settled), keeping its connection.
           let next: URL;
           try {
             next = new URL(location, url);
@@ -197,18 +244,15 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
           }
           // Once, with the same method, body and token (Vault's Go client, api/client.go).
           return finish(() => resolve(send({ ...req, uri: next.href }, true)));
-        }
-        // Parsed as it arrives: the whole body is never held as bytes or text (json-stream.ts).
-        const parser = new JsonStreamParser();
-        let malformed = false;
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
+        },
+        data: (chunk) => {
+          if (settled) return;
           size += chunk.length;
           windowBytes += chunk.length;
           if (size > MAX_BODY_BYTES || windowBytes > MAX_TOTAL_BODY_BYTES) {
             const which = size > MAX_BODY_BYTES ? 'response body' : 'answers of the parallel reads together';
             const cap = size > MAX_BODY_BYTES ? MAX_BODY_BYTES : MAX_TOTAL_BODY_BYTES;
-            outgoing.destroy();
+            abandon();
             finish(() =>
               reject(
                 new TransportError('VAULT_RESPONSE_TOO_LARGE', `${which} over ${cap / 1024 / 1024} MiB`),
@@ -222,11 +266,9 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
           } catch {
             malformed = true;
           }
-        });
-        res.on('error', (err: NodeJS.ErrnoException) =>
-          finish(() => reject(new TransportError(err.code ?? 'ECONNRESET', err.message))),
-        );
-        res.on('end', () => {
+        },
+        end: () => {
+          if (settled) return;
           let body: unknown;
           if (!malformed) {
             try {
@@ -237,16 +279,23 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
           }
           finish(() =>
             resolve({
-              statusCode: res.statusCode ?? 0,
+              statusCode,
               body,
-              headers: res.headers,
+              headers: responseHeaders,
               malformed,
               request: { path: url.pathname },
             }),
           );
-        });
-      });
-      outgoing.end(payload);
+        },
+        error: failed,
+      };
+      try {
+        abandon = open(url, req.method, headers, payload, handlers);
+      } catch (err) {
+        // A header node:http would refuse, an unsupported protocol: thrown as node:http throws it,
+        // not a network failure to retry. Nothing was sent.
+        finish(() => reject(err));
+      }
     });
   }
 
@@ -255,7 +304,7 @@ export function createTransport(tls: TransportTls, defaultTimeoutMs: number, pro
     defaults: () => send,
     send,
     close(): void {
-      httpsAgent.destroy();
+      direct.close();
       httpAgent.destroy();
       for (const agent of tunnels.values()) agent.destroy();
     },

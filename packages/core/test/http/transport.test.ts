@@ -83,6 +83,23 @@ describe('what is sent', () => {
     expect(vault.seen[0]?.body).toBe('');
     expect(vault.seen[0]?.headers['content-type']).toBeUndefined();
   });
+
+  it('a header value with a line break is refused as node:http refuses it, nothing sent', async () => {
+    const error = (await fresh()
+      .send({
+        method: 'GET',
+        uri: `${vault.url}/v1/x`,
+        headers: { 'X-Vault-Token': 'CANARY\r\nx-injected: 1' },
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      )) as Error & { code?: string };
+    expect(error).not.toBeInstanceOf(TransportError);
+    expect(error.code).toBe('ERR_INVALID_CHAR');
+    expect(error.message).not.toContain('CANARY');
+    expect(vault.seen).toEqual([]);
+  });
 });
 
 describe('how the answer is read', () => {
