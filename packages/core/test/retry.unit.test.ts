@@ -85,9 +85,13 @@ describe('the deadline', () => {
     expect(seen.at(-1)).toBe(1);
   });
 
-  it('Retry-After that fits exactly (wait + 100 ms = time left) is honoured in full; its resolution second is cut', async () => {
-    // random 0: no jitter on top of Retry-After; the second it may be rounded down by does not fit.
-    const c = clocked({ deadline: 1_100, random: () => 0 });
+  // random 0: no jitter on top of Retry-After. The second it may be rounded down by is waited when
+  // there is time for it, and cut when the value alone just fits (wait + 100 ms = time left).
+  it.each([
+    ['fits exactly: honoured in full, its resolution second cut', 1_100, 1_000, true],
+    ['with time to spare: waited with its resolution second', 10_000, 2_000, false],
+  ])('Retry-After of 1 s that %s', async (_name, deadline, waitMs, shortened) => {
+    const c = clocked({ deadline, random: () => 0 });
     let calls = 0;
     const result = await withRetry(
       async () => {
@@ -99,24 +103,8 @@ describe('the deadline', () => {
       c.policy,
     );
     expect(result).toBe('ok');
-    expect(c.waits).toEqual([1_000]);
-    expect(c.events[0]).toMatchObject({ waitMs: 1_000, shortened: true });
-  });
-
-  it('with time to spare, Retry-After is waited with its resolution second, not shortened', async () => {
-    const c = clocked({ deadline: 10_000, random: () => 0 });
-    let calls = 0;
-    await withRetry(
-      async () => {
-        calls += 1;
-        if (calls === 1) throw new Error('busy');
-        return 'ok';
-      },
-      after(1_000),
-      c.policy,
-    );
-    expect(c.waits).toEqual([2_000]);
-    expect(c.events[0]).toMatchObject({ waitMs: 2_000, shortened: false });
+    expect(c.waits).toEqual([waitMs]);
+    expect(c.events[0]).toMatchObject({ waitMs, shortened });
   });
 
   it('Retry-After 1 ms too long for the time left stops at once, reporting both', async () => {
