@@ -7,6 +7,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TransportTls } from '../transport';
+import { resumable, sessionKey, type TlsSessions } from './tls-sessions';
 
 /** Large enough for what the kernel has ready in one read of a big answer; allocated per connection. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -24,7 +25,12 @@ export function endpointKey(endpoint: Endpoint): string {
   return `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
 }
 
-export function openSocket(endpoint: Endpoint, onRead: (chunk: Buffer) => void): net.Socket {
+/** `sessions`: where TLS sessions are kept between connections, so that new ones resume. */
+export function openSocket(
+  endpoint: Endpoint,
+  onRead: (chunk: Buffer) => void,
+  sessions: TlsSessions,
+): net.Socket {
   const onread = {
     buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
     // A fresh view per read: a reader keyed on the Buffer object never mistakes one read for another.
@@ -37,6 +43,9 @@ export function openSocket(endpoint: Endpoint, onRead: (chunk: Buffer) => void):
   // No Nagle delay on the request's small writes, as node:http's agent does.
   if (!endpoint.secure) return net.connect({ host, port, onread }).setNoDelay(true);
   const { ca, cert, key, rejectUnauthorized, servername } = endpoint.tls;
+  // SNI carries a name, never an address (RFC 6066 §3), as Node's https agent does; the certificate
+  // is checked against this name, or against the host when there is none.
+  const sni = servername ?? (net.isIP(host) ? undefined : host);
   // @types/node does not declare `onread` on tls.connect's options, which Node reads all the same.
   const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
     host,
@@ -46,9 +55,10 @@ export function openSocket(endpoint: Endpoint, onRead: (chunk: Buffer) => void):
     cert,
     key,
     rejectUnauthorized,
-    // SNI carries a name, never an address (RFC 6066 §3), as Node's https agent does; the certificate
-    // is checked against this name, or against the host when there is none.
-    servername: servername ?? (net.isIP(host) ? undefined : host),
+    servername: sni,
   };
-  return tls.connect(options).setNoDelay(true);
+  const resumeKey = sessionKey(endpointKey(endpoint), endpoint.tls, sni);
+  return resumable(sessions, resumeKey, (session) =>
+    tls.connect(session ? { ...options, session } : options),
+  ).setNoDelay(true);
 }
