@@ -7,7 +7,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TransportTls } from '../transport';
-import { resumable, sessionKey, type TlsSessions } from './tls-sessions';
+import { tlsIdentity } from './tls-identity';
+import { resumable, type TlsSessions } from './tls-sessions';
 
 /** Large enough for what the kernel has ready in one read of a big answer; allocated per connection. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -20,9 +21,13 @@ export interface Endpoint {
   tls: TransportTls;
 }
 
-/** Connections are shared per origin; the TLS options are the transport's, one set per pool. */
+/**
+ * Connections and TLS sessions are shared per origin and, over TLS, per TLS identity: one made
+ * under one CA, client certificate or server name never serves a request made under another.
+ */
 export function endpointKey(endpoint: Endpoint): string {
-  return `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
+  const origin = `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
+  return endpoint.secure ? `${origin}#${tlsIdentity(endpoint.tls)}` : origin;
 }
 
 /** `sessions`: where TLS sessions are kept between connections, so that new ones resume. */
@@ -57,8 +62,7 @@ export function openSocket(
     rejectUnauthorized,
     servername: sni,
   };
-  const resumeKey = sessionKey(endpointKey(endpoint), endpoint.tls, sni);
-  return resumable(sessions, resumeKey, (session) =>
+  return resumable(sessions, endpointKey(endpoint), (session) =>
     tls.connect(session ? { ...options, session } : options),
   ).setNoDelay(true);
 }

@@ -3,32 +3,12 @@
  * (an abbreviated handshake) instead of paying a full one, as node:https's Agent does with its
  * session cache (lib/https.js: `_getSession`, `_cacheSession`, `_evictSession`).
  */
-import { createHash } from 'node:crypto';
 import type tls from 'node:tls';
-import type { TransportTls } from '../transport';
 
-/** The https Agent's default `maxCachedSessions`: a floor on memory if endpoints keep changing. */
+/** The https Agent's default `maxCachedSessions`: a bound on memory if endpoints keep changing. */
 const MAX_SESSIONS = 100;
 
-/**
- * The origin and every TLS option that decides whom we trust and who we are: a session made under
- * one CA, client certificate, name or verification setting is never offered under another. The
- * options are digested, not kept: the key may hold a client key's material.
- */
-export function sessionKey(origin: string, options: TransportTls, servername: string | undefined): string {
-  const { ca, cert, key, rejectUnauthorized } = options;
-  const digest = createHash('sha256');
-  for (const part of [ca, cert, key]) {
-    for (const piece of Array.isArray(part) ? part : [part]) {
-      digest.update(piece === undefined ? '-' : `${piece.length}:`);
-      if (piece !== undefined) digest.update(piece);
-    }
-    digest.update('|');
-  }
-  const trust = `${servername ?? ''}|${rejectUnauthorized ? 'verify' : 'no-verify'}`;
-  return `${origin}|${trust}|${digest.digest('base64')}`;
-}
-
+/** Keyed by `endpointKey`: the origin and the TLS identity, so a session is never offered under other TLS options. */
 export class TlsSessions {
   private readonly sessions = new Map<string, Buffer>();
 
@@ -76,9 +56,10 @@ export function resumable(
     sessions.set(key, session);
   });
   // As the agent: a connection that ends in an error (a failed handshake among them) takes its
-  // session with it, so that the next connection starts afresh.
-  socket.once('close', (hadError: boolean) => {
-    if (hadError && latest) sessions.evict(key, latest);
+  // session with it, so that the next connection starts afresh. At the error, not at 'close' after
+  // it: a retry opened in between must not offer the session again.
+  socket.once('error', () => {
+    if (latest) sessions.evict(key, latest);
   });
   return socket;
 }
