@@ -48,9 +48,6 @@ export function openSocket(
   // No Nagle delay on the request's small writes, as node:http's agent does.
   if (!endpoint.secure) return net.connect({ host, port, onread }).setNoDelay(true);
   const { ca, cert, key, rejectUnauthorized, servername } = endpoint.tls;
-  // SNI carries a name, never an address (RFC 6066 §3), as Node's https agent does; the certificate
-  // is checked against this name, or against the host when there is none.
-  const sni = servername ?? (net.isIP(host) ? undefined : host);
   // @types/node does not declare `onread` on tls.connect's options, which Node reads all the same.
   const options: tls.ConnectionOptions & { onread: net.OnReadOpts } = {
     host,
@@ -60,8 +57,11 @@ export function openSocket(
     cert,
     key,
     rejectUnauthorized,
-    servername: sni,
+    // SNI carries a name, never an address (RFC 6066 §3), as Node's https agent does; the certificate
+    // is checked against this name, or against the host when there is none.
+    servername: servername ?? (net.isIP(host) ? undefined : host),
   };
+  // The last session to this endpoint, if any, so that the handshake is abbreviated.
   return resumable(sessions, endpointKey(endpoint), (session) =>
     tls.connect(session ? { ...options, session } : options),
   ).setNoDelay(true);
