@@ -7,6 +7,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { TransportTls } from '../transport';
+import { tlsIdentity } from './tls-identity';
+import { resumable, type TlsSessions } from './tls-sessions';
 
 /** Large enough for what the kernel has ready in one read of a big answer; allocated per connection. */
 const READ_BUFFER_BYTES = 64 * 1024;
@@ -19,12 +21,21 @@ export interface Endpoint {
   tls: TransportTls;
 }
 
-/** Connections are shared per origin; the TLS options are the transport's, one set per pool. */
+/**
+ * Connections and TLS sessions are shared per origin and, over TLS, per TLS identity: one made
+ * under one CA, client certificate or server name never serves a request made under another.
+ */
 export function endpointKey(endpoint: Endpoint): string {
-  return `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
+  const origin = `${endpoint.secure ? 'https' : 'http'}://${endpoint.host}:${endpoint.port}`;
+  return endpoint.secure ? `${origin}#${tlsIdentity(endpoint.tls)}` : origin;
 }
 
-export function openSocket(endpoint: Endpoint, onRead: (chunk: Buffer) => void): net.Socket {
+/** `sessions`: where TLS sessions are kept between connections, so that new ones resume. */
+export function openSocket(
+  endpoint: Endpoint,
+  onRead: (chunk: Buffer) => void,
+  sessions: TlsSessions,
+): net.Socket {
   const onread = {
     buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES),
     // A fresh view per read: a reader keyed on the Buffer object never mistakes one read for another.
@@ -50,5 +61,8 @@ export function openSocket(endpoint: Endpoint, onRead: (chunk: Buffer) => void):
     // is checked against this name, or against the host when there is none.
     servername: servername ?? (net.isIP(host) ? undefined : host),
   };
-  return tls.connect(options).setNoDelay(true);
+  // The last session to this endpoint, if any, so that the handshake is abbreviated.
+  return resumable(sessions, endpointKey(endpoint), (session) =>
+    tls.connect(session ? { ...options, session } : options),
+  ).setNoDelay(true);
 }

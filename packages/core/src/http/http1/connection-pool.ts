@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { endpointKey, type Endpoint } from './connect';
 import { Connection, hangUp, type ExchangeHandlers } from './connection';
 import { requestBytes } from './request-bytes';
+import { TlsSessions } from './tls-sessions';
 
 export interface PoolRequest {
   endpoint: Endpoint;
@@ -46,6 +47,8 @@ interface Origin {
 
 export class ConnectionPool {
   private readonly origins = new Map<string, Origin>();
+  /** One per endpoint for the pool's life: a new connection resumes where the last one's handshake left off. */
+  private readonly sessions = new TlsSessions();
 
   constructor(private readonly maxSockets: number) {}
 
@@ -89,7 +92,10 @@ export class ConnectionPool {
     };
   }
 
-  /** Ends every connection; requests in flight or waiting fail with "socket hang up", as node:http's do. */
+  /**
+   * Ends every connection and forgets the TLS sessions; requests in flight or waiting fail with
+   * "socket hang up", as node:http's do.
+   */
   close(): void {
     const origins = [...this.origins.values()];
     this.origins.clear();
@@ -97,6 +103,12 @@ export class ConnectionPool {
       for (const waiter of origin.queue.splice(0)) waiter.handlers.error(hangUp(), false);
       for (const connection of [...origin.open]) connection.destroy(hangUp());
     }
+    this.sessions.clear();
+  }
+
+  /** TLS sessions kept, one per endpoint at most. */
+  get tlsSessions(): number {
+    return this.sessions.size;
   }
 
   private origin(endpoint: Endpoint): Origin {
@@ -117,6 +129,7 @@ export class ConnectionPool {
       if (!connection) {
         if (origin.open.size >= this.maxSockets) return;
         connection = new Connection(endpoint, {
+          sessions: this.sessions,
           idle: (c) => {
             origin.idle.push(c);
             queueMicrotask(() => this.dispatch(origin, endpoint));

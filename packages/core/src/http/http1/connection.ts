@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type net from 'node:net';
 import { openSocket, type Endpoint } from './connect';
 import { ResponseParser } from './response-parser';
+import type { TlsSessions } from './tls-sessions';
 
 export interface ExchangeHandlers {
   response(statusCode: number, headers: IncomingHttpHeaders): void;
@@ -17,6 +18,8 @@ export interface ExchangeHandlers {
 }
 
 export interface ConnectionOwner {
+  /** TLS sessions kept across this owner's connections. */
+  readonly sessions: TlsSessions;
   idle(connection: Connection): void;
   gone(connection: Connection): void;
 }
@@ -38,7 +41,7 @@ export class Connection {
     endpoint: Endpoint,
     private readonly owner: ConnectionOwner,
   ) {
-    this.socket = openSocket(endpoint, (chunk) => this.read(chunk));
+    this.socket = openSocket(endpoint, (chunk) => this.read(chunk), owner.sessions);
     this.socket.on('error', (error: NodeJS.ErrnoException) => this.fail(error));
     this.socket.on('end', () => this.ended());
     this.socket.on('close', () => this.fail(hangUp()));
