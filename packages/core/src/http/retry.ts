@@ -4,6 +4,7 @@
  * clients told the same wait do not return in one burst), and one overall deadline that bounds every
  * attempt and every wait. Which failures are transient is decided by the caller's `classify`.
  */
+import { sleepOn, systemClock } from '../lifecycle/clock';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. */
@@ -85,20 +86,6 @@ export class RetryStop extends Error {
   }
 }
 
-/** Resolves after `ms`, or at once when `signal` aborts (so a cancelled start-up leaves no timer). */
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
 /** `Retry-After` as seconds or an HTTP date; undefined when absent or unparseable. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value;
@@ -169,7 +156,7 @@ export async function withRetry<T>(
   policy: RetryPolicy,
 ): Promise<T> {
   const now = policy.now ?? Date.now;
-  const sleep = policy.sleep ?? defaultSleep;
+  const sleep = policy.sleep ?? ((ms: number, signal?: AbortSignal) => sleepOn(systemClock, ms, signal));
   let attempt = 0;
   let quotaRefusals = 0;
   const quotaRetries = policy.maxRetries > 0 ? Math.max(policy.maxRetries, QUOTA_RETRIES) : 0;

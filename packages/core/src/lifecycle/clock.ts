@@ -55,17 +55,24 @@ export const systemClock: Clock = {
   },
 };
 
-/** Waits `ms` on `clock`; resolves at once when `signal` aborts, and leaves no timer behind. */
-export function sleepOn(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+/**
+ * Waits `ms` on `clock` for a caller that awaits it (a start-up step): resolves at once when `signal`
+ * aborts and leaves no timer behind. It holds the process open meanwhile: the clock's own timers
+ * never do, and a pending promise alone does not keep Node running, so a script awaiting
+ * initialize() would otherwise exit in the middle of the wait.
+ */
+export function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
+    if (signal?.aborted) return resolve();
+    const hold = setInterval(() => undefined, MAX_TIMER_MS);
     const done = () => {
+      clearInterval(hold);
       timer.cancel();
-      signal.removeEventListener('abort', done);
+      signal?.removeEventListener('abort', done);
       resolve();
     };
     const timer = clock.setTimer(ms, done);
-    signal.addEventListener('abort', done, { once: true });
+    signal?.addEventListener('abort', done, { once: true });
   });
 }
 

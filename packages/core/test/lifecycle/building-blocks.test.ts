@@ -1,9 +1,9 @@
 /**
  * The lifecycle's small parts on the fake clock: the rotation hand-over, the periodic task and the
- * retry loop, the timer group, and the system clock's cancel and now.
+ * retry loop, the timer group, an awaited wait, and the system clock's cancel and now.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TIMER_MS, TimerGroup, systemClock } from '../../src/lifecycle/clock';
+import { MAX_TIMER_MS, TimerGroup, sleepOn, systemClock } from '../../src/lifecycle/clock';
 import { PeriodicTask, RetryLoop } from '../../src/lifecycle/periodic-task';
 import { UNRETAINED_GRACE_MS, createHandover } from '../../src/lifecycle/rotation-handover';
 import { FakeClock, settle } from '../support/fake-clock';
@@ -326,6 +326,38 @@ describe('TimerGroup', () => {
     group.at(1_000, () => fired.push('second'));
     await clock.advance(1_000);
     expect(fired).toEqual(['first']);
+  });
+});
+
+describe('sleepOn', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('resolves when the clock reaches the wait, and holds the process open until then', async () => {
+    const clock = new FakeClock();
+    const before = timeouts();
+    let done = false;
+    const wait = sleepOn(clock, 2 * SEC).then(() => (done = true));
+    // The fake clock sets no real timer: the one counted is what keeps a script awaiting this alive.
+    expect(timeouts()).toBe(before + 1);
+    await clock.advance(2 * SEC - 1);
+    expect(done).toBe(false);
+    await clock.advance(1);
+    await wait;
+    expect(timeouts()).toBe(before);
+    expect(clock.timers).toBe(0);
+  });
+
+  it('an abort ends it at once and lets the process go; an aborted signal never starts it', async () => {
+    const clock = new FakeClock();
+    const before = timeouts();
+    const abort = new AbortController();
+    const wait = sleepOn(clock, 2 * SEC, abort.signal);
+    abort.abort();
+    await wait;
+    expect(timeouts()).toBe(before);
+    expect(clock.timers).toBe(0);
+    await sleepOn(clock, 2 * SEC, abort.signal);
+    expect(clock.delays).toEqual([2 * SEC]);
   });
 });
 
